@@ -1,0 +1,185 @@
+//! A clip (or a live stream) frame by frame: perception, measures, events.
+//!
+//! [`Analyzer::step`] is the one path every frame takes, from a file or a
+//! camera alike; [`analyze_source`] drives it over a whole source.
+
+use crate::events::{Event, EventTracker, Signals};
+use crate::eyes;
+use crate::frame::Frame;
+use crate::models::ModelFiles;
+use crate::pose::FaceModel;
+use crate::source::FrameSource;
+use crate::vision::{Observation, Perception, Stage, StageObserver};
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// Which landmarks eye openness is measured from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EyeSource {
+    /// The 468-point mesh's eyelid points (no extra model).
+    Mesh,
+    /// The iris model's refined eyelids (two more network runs per frame).
+    Iris,
+}
+
+/// Everything measured on one frame. Values are `None` where there is no face.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct FrameRecord {
+    pub index: u64,
+    pub time_s: f64,
+    pub face: bool,
+    pub face_score: Option<f32>,
+    /// Eye aspect ratio of the person's left eye (image right, unmirrored).
+    pub eye_open_left: Option<f32>,
+    /// Eye aspect ratio of the person's right eye.
+    pub eye_open_right: Option<f32>,
+    pub yaw_deg: Option<f32>,
+    pub pitch_deg: Option<f32>,
+    pub roll_deg: Option<f32>,
+    /// Face box (x0, y0, x1, y1) in frame pixels, from the landmarks.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub face_box: Option<[f32; 4]>,
+    /// Faces the detector saw the last time it ran.
+    pub faces_detected: usize,
+    /// Both eye measures, for comparison (mesh right/left, iris right/left).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ear_mesh: Option<[f32; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ear_iris: Option<[f32; 2]>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct AnalyzerOptions {
+    pub eye_source: EyeSource,
+}
+
+impl Default for AnalyzerOptions {
+    fn default() -> Self {
+        AnalyzerOptions {
+            eye_source: EyeSource::Mesh,
+        }
+    }
+}
+
+pub struct Analyzer {
+    perception: Perception,
+    face_model: FaceModel,
+    pub events: EventTracker,
+    options: AnalyzerOptions,
+}
+
+impl Analyzer {
+    pub fn new(files: &ModelFiles, options: AnalyzerOptions) -> Result<Analyzer> {
+        let face_model = FaceModel::parse(
+            std::str::from_utf8(&files.canonical).context("canonical face model is not text")?,
+            std::str::from_utf8(&files.pose_weights).context("pose weights are not text")?,
+        )?;
+        Ok(Analyzer {
+            perception: Perception::new(files, options.eye_source == EyeSource::Iris)?,
+            face_model,
+            events: EventTracker::default(),
+            options,
+        })
+    }
+
+    /// Processes one frame: returns its measures and any events that ended.
+    pub fn step(
+        &mut self,
+        frame: &Frame,
+        obs: &mut impl StageObserver,
+    ) -> Result<(FrameRecord, Observation, Vec<Event>)> {
+        let seen = self.perception.process(frame, obs)?;
+        let rec = self.measure(frame, &seen);
+        obs.finished(Stage::Measure);
+        let events = self.events.push(&Signals::from(&rec));
+        obs.finished(Stage::Events);
+        Ok((rec, seen, events))
+    }
+
+    fn measure(&self, frame: &Frame, seen: &Observation) -> FrameRecord {
+        let mut rec = FrameRecord {
+            index: frame.index,
+            time_s: frame.time_s,
+            faces_detected: seen.faces_detected,
+            ..Default::default()
+        };
+        let Some(face) = &seen.face else {
+            return rec;
+        };
+        rec.face = true;
+        rec.face_score = Some(face.presence);
+        let mesh = eyes::mesh_openness(&face.landmarks);
+        let iris = face.eyes.as_ref().and_then(eyes::iris_openness);
+        rec.ear_mesh = mesh.map(|(r, l)| [r, l]);
+        rec.ear_iris = iris.map(|(r, l)| [r, l]);
+        let chosen = match self.options.eye_source {
+            EyeSource::Iris => iris.or(mesh),
+            EyeSource::Mesh => mesh,
+        };
+        if let Some((r, l)) = chosen {
+            rec.eye_open_right = Some(r);
+            rec.eye_open_left = Some(l);
+        }
+        if let Some(p) = self.face_model.pose(&face.landmarks) {
+            rec.yaw_deg = Some(p.yaw);
+            rec.pitch_deg = Some(p.pitch);
+            rec.roll_deg = Some(p.roll);
+        }
+        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for p in &face.landmarks {
+            x0 = x0.min(p[0]);
+            y0 = y0.min(p[1]);
+            x1 = x1.max(p[0]);
+            y1 = y1.max(p[1]);
+        }
+        rec.face_box = Some([x0, y0, x1, y1]);
+        rec
+    }
+
+    /// Ends the stream: events still open are closed or dropped.
+    pub fn finish(&mut self) -> Vec<Event> {
+        self.events.finish()
+    }
+}
+
+/// A whole clip's results.
+#[derive(Clone, Debug, Default)]
+pub struct ClipAnalysis {
+    pub frames: Vec<FrameRecord>,
+    pub events: Vec<Event>,
+    /// Set when reading stopped early on an error; what came before is kept.
+    pub error: Option<String>,
+}
+
+/// Runs every frame of `source` through `analyzer`. `on_frame` is called
+/// after each frame (progress, timing). A read error mid-stream ends the
+/// clip and is kept in `error`: the frames before it are not lost.
+pub fn analyze_source(
+    source: &mut dyn FrameSource,
+    analyzer: &mut Analyzer,
+    obs: &mut impl StageObserver,
+    mut on_frame: impl FnMut(&FrameRecord),
+) -> Result<ClipAnalysis> {
+    let mut out = ClipAnalysis::default();
+    let mut frame = Frame::default();
+    loop {
+        match source.read_into(&mut frame) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) if !out.frames.is_empty() => {
+                out.error = Some(format!("{e:#}"));
+                break;
+            }
+            Err(e) => return Err(e),
+        }
+        obs.finished(Stage::Decode);
+        let (rec, _, events) = analyzer.step(&frame, obs)?;
+        on_frame(&rec);
+        out.frames.push(rec);
+        out.events.extend(events);
+    }
+    out.events.extend(analyzer.finish());
+    out.events.sort_by_key(|e| e.start_frame);
+    Ok(out)
+}

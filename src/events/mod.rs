@@ -1,0 +1,107 @@
+//! Prompt events from the per-frame signals: blinks, head turns and nods.
+//!
+//! Each detector is a small state machine fed one frame at a time; they
+//! learn the person's own open-eye level and neutral pose as the clip runs
+//! (see `baseline`), so no fixed threshold decides what "closed" or "turned"
+//! means for everybody.
+
+pub mod blink;
+pub mod head;
+
+use crate::analysis::FrameRecord;
+use serde::{Deserialize, Serialize};
+
+/// What a liveness check asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Blink,
+    TurnLeft,
+    TurnRight,
+    Nod,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 4] = [
+        EventKind::Blink,
+        EventKind::TurnLeft,
+        EventKind::TurnRight,
+        EventKind::Nod,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Blink => "blink",
+            EventKind::TurnLeft => "turn_left",
+            EventKind::TurnRight => "turn_right",
+            EventKind::Nod => "nod",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// A detected movement, frames inclusive.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub kind: EventKind,
+    pub start_frame: u64,
+    pub end_frame: u64,
+    pub start_s: f64,
+    pub end_s: f64,
+    /// How far the movement went: for a blink the deepest closure as a
+    /// fraction of the open level (1 = fully shut); for turns and nods the
+    /// peak angle from the neutral pose in degrees.
+    pub magnitude: f32,
+}
+
+/// The per-frame inputs of the event detectors.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Signals {
+    pub index: u64,
+    pub time_s: f64,
+    /// (right, left) eye aspect ratio.
+    pub eyes: Option<(f32, f32)>,
+    /// (yaw, pitch, roll) in degrees.
+    pub pose: Option<(f32, f32, f32)>,
+}
+
+impl From<&FrameRecord> for Signals {
+    fn from(r: &FrameRecord) -> Signals {
+        Signals {
+            index: r.index,
+            time_s: r.time_s,
+            eyes: r.eye_open_right.zip(r.eye_open_left),
+            pose: match (r.yaw_deg, r.pitch_deg, r.roll_deg) {
+                (Some(y), Some(p), Some(r)) => Some((y, p, r)),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// All detectors together.
+#[derive(Debug, Default)]
+pub struct EventTracker {
+    pub blink: blink::BlinkDetector,
+    pub head: head::HeadDetector,
+}
+
+impl EventTracker {
+    /// Feeds one frame; returns the events that completed on it.
+    pub fn push(&mut self, s: &Signals) -> Vec<Event> {
+        let mut out = Vec::new();
+        out.extend(self.blink.push(s));
+        out.extend(self.head.push(s));
+        out
+    }
+
+    /// Ends the stream.
+    pub fn finish(&mut self) -> Vec<Event> {
+        let mut out = self.blink.finish();
+        out.extend(self.head.finish());
+        out
+    }
+}

@@ -1,0 +1,21 @@
+//! liveness-coach: rehearse and diagnose webcam liveness checks.
+//!
+//! Data flows one way: `source` (frames in) -> `vision` (face, landmarks) ->
+//! `eyes` / `pose` (measures) -> `baseline` (per-person levels) -> `events`
+//! (blink, turns, nod) -> `analysis` (a whole clip) -> `report`. Only
+//! `source` and the binary touch the outside world; everything else is plain
+//! functions and state machines over data, driven by frame timestamps.
+
+pub mod analysis;
+pub mod baseline;
+pub mod cmd;
+pub mod eval;
+pub mod events;
+pub mod eyes;
+pub mod frame;
+pub mod i18n;
+pub mod models;
+pub mod pose;
+pub mod report;
+pub mod source;
+pub mod vision;

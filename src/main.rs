@@ -1,0 +1,102 @@
+//! Command-line entry: parse arguments, call the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use liveness_coach::analysis::{AnalyzerOptions, EyeSource};
+use liveness_coach::cmd;
+use liveness_coach::i18n::Lang;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "liveness-coach",
+    version,
+    about = "Rehearse and diagnose webcam liveness checks (blink, turn, nod), offline"
+)]
+struct Cli {
+    /// Folder with the model files and their SHA256SUMS (default: the models built into the binary).
+    #[arg(long, global = true, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// Language of messages: en or zh (default: from the system locale).
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    En,
+    Zh,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EyesArg {
+    Mesh,
+    Iris,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a recording (video file, .y4m, image or folder of images, `-` for Y4M on stdin).
+    Analyze {
+        input: String,
+        /// Write the analysis as JSON to PATH (`-` for standard output).
+        #[arg(long, value_name = "PATH")]
+        json: Option<PathBuf>,
+        /// Landmarks eye openness is measured from.
+        #[arg(long, value_enum, default_value = "mesh")]
+        eyes: EyesArg,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// List cameras and the formats they support.
+    Cameras,
+}
+
+fn lang(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::En) => Lang::En,
+        Some(LangArg::Zh) => Lang::Zh,
+        None => {
+            Lang::from_env_value(&["LC_ALL", "LC_MESSAGES", "LANG"].map(|k| std::env::var(k).ok()))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = lang(cli.lang);
+    let result = match cli.command {
+        Command::Analyze {
+            input,
+            json,
+            eyes,
+            quiet,
+        } => {
+            let eye_source = match eyes {
+                EyesArg::Mesh => EyeSource::Mesh,
+                EyesArg::Iris => EyeSource::Iris,
+            };
+            let args = cmd::analyze::AnalyzeArgs {
+                input,
+                json,
+                models: cli.models,
+                options: AnalyzerOptions { eye_source },
+                lang,
+                quiet,
+            };
+            cmd::analyze::run(&args).map(|doc| doc.error.is_none())
+        }
+        Command::Cameras => cmd::cameras(),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("liveness-coach: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

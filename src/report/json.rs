@@ -1,0 +1,61 @@
+//! The `liveness-coach.analysis.v1` JSON document.
+
+use crate::analysis::{ClipAnalysis, FrameRecord};
+use crate::events::Event;
+use crate::source::SourceInfo;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const ANALYSIS_SCHEMA: &str = "liveness-coach.analysis.v1";
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct InputInfo {
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+    pub fps: Option<f64>,
+    pub frames: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Timing {
+    pub frames: u64,
+    /// Reading and decoding all frames.
+    pub decode_ms: f64,
+    /// Everything after decoding: inference and analysis.
+    pub process_ms: f64,
+    /// Total milliseconds per stage.
+    #[serde(default)]
+    pub stages_ms: BTreeMap<String, f64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AnalysisDoc {
+    pub schema: String,
+    pub input: InputInfo,
+    pub frames: Vec<FrameRecord>,
+    pub events: Vec<Event>,
+    pub timing: Timing,
+    /// Set when the input stopped early on an error (frames before it are kept).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error: Option<String>,
+}
+
+impl AnalysisDoc {
+    pub fn new(info: &SourceInfo, clip: &ClipAnalysis, timing: Timing) -> AnalysisDoc {
+        AnalysisDoc {
+            schema: ANALYSIS_SCHEMA.to_string(),
+            input: InputInfo {
+                path: info.name.clone(),
+                width: info.width,
+                height: info.height,
+                fps: info.fps,
+                frames: clip.frames.len() as u64,
+            },
+            frames: clip.frames.clone(),
+            events: clip.events.clone(),
+            timing,
+            error: clip.error.clone(),
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! What the program writes: the analysis JSON and the terminal summary.
+
+pub mod json;
+pub mod summary;

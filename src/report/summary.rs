@@ -1,0 +1,61 @@
+//! The short human summary `analyze` prints.
+
+use super::json::AnalysisDoc;
+use crate::events::EventKind;
+use crate::i18n::{Lang, Msg};
+use std::fmt::Write;
+
+pub fn summary(doc: &AnalysisDoc, lang: Lang) -> String {
+    let mut s = String::new();
+    let n = doc.frames.len();
+    let with_face = doc.frames.iter().filter(|f| f.face).count();
+    let secs = doc.frames.last().map(|f| f.time_s).unwrap_or(0.0);
+    let _ = writeln!(
+        s,
+        "{}: {}x{}, {} {}, {:.1} s",
+        doc.input.path,
+        doc.input.width,
+        doc.input.height,
+        n,
+        lang.text(Msg::Frames),
+        secs
+    );
+    if with_face == 0 {
+        let _ = writeln!(s, "{}", lang.text(Msg::NoFaceInClip));
+    } else {
+        let _ = writeln!(
+            s,
+            "{}: {:.0}%",
+            lang.text(Msg::FaceVisible),
+            100.0 * with_face as f64 / n.max(1) as f64
+        );
+    }
+    for kind in EventKind::ALL {
+        let evs: Vec<_> = doc.events.iter().filter(|e| e.kind == kind).collect();
+        let times: Vec<String> = evs.iter().map(|e| format!("{:.1}s", e.start_s)).collect();
+        let _ = writeln!(
+            s,
+            "  {:<12} {:>3}  {}",
+            lang.event_name(kind),
+            evs.len(),
+            times.join(" ")
+        );
+    }
+    if let Some(e) = &doc.error {
+        let _ = writeln!(s, "{}: {e}", lang.text(Msg::StoppedEarly));
+    }
+    let t = &doc.timing;
+    if t.frames > 0 {
+        let _ = writeln!(
+            s,
+            "{}: {:.1} ms/{} ({} {:.1} ms/{})",
+            lang.text(Msg::Processing),
+            t.process_ms / t.frames as f64,
+            lang.text(Msg::FrameUnit),
+            lang.text(Msg::Decoding),
+            t.decode_ms / t.frames as f64,
+            lang.text(Msg::FrameUnit)
+        );
+    }
+    s
+}

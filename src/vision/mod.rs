@@ -1,0 +1,182 @@
+//! From a frame to one tracked face: detector when the track is lost, the
+//! 468-point mesh on a crop that follows the face, and optionally the iris
+//! model's refined eyelids.
+
+pub mod detector;
+pub mod iris;
+pub mod mesh;
+pub mod net;
+pub mod roi;
+pub mod warp;
+
+use crate::frame::Frame;
+use crate::models::ModelFiles;
+use anyhow::Result;
+use detector::{Detection, FaceDetector};
+use iris::{EyeLandmarks, IrisModel};
+use mesh::{FaceMesh, MIN_PRESENCE};
+use roi::Roi;
+
+/// The stages a frame goes through, for per-stage timing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading and decoding the frame (at the edge, before perception).
+    Decode,
+    Detect,
+    Mesh,
+    Iris,
+    /// Eye openness, head pose and the other per-frame measures.
+    Measure,
+    /// Baselines and the event state machines.
+    Events,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Decode,
+        Stage::Detect,
+        Stage::Mesh,
+        Stage::Iris,
+        Stage::Measure,
+        Stage::Events,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Decode => "decode",
+            Stage::Detect => "detect",
+            Stage::Mesh => "mesh",
+            Stage::Iris => "iris",
+            Stage::Measure => "measure",
+            Stage::Events => "events",
+        }
+    }
+}
+
+/// Receives a mark after each stage; the caller decides what a mark means
+/// (the benchmark reads a clock, tests and analysis pass `()`), so no clock
+/// lives in the core.
+pub trait StageObserver {
+    fn finished(&mut self, stage: Stage);
+}
+
+impl StageObserver for () {
+    fn finished(&mut self, _: Stage) {}
+}
+
+/// Landmark indices of each eye's corners: (outer, inner).
+pub const RIGHT_EYE_CORNERS: (usize, usize) = (33, 133);
+pub const LEFT_EYE_CORNERS: (usize, usize) = (263, 362);
+
+/// One face in one frame.
+#[derive(Clone, Debug)]
+pub struct Face {
+    /// 468 points in frame pixels.
+    pub landmarks: Vec<[f32; 3]>,
+    /// Face-presence probability from the mesh.
+    pub presence: f32,
+    /// The crop the mesh ran on.
+    pub roi: Roi,
+    /// Refined eyes (person's right, left) when the iris model ran.
+    pub eyes: Option<[EyeLandmarks; 2]>,
+}
+
+/// What perception saw in a frame.
+#[derive(Clone, Debug, Default)]
+pub struct Observation {
+    pub face: Option<Face>,
+    /// Whether the detector ran on this frame (the track was lost).
+    pub detector_ran: bool,
+    /// Faces the detector saw the last time it ran (for "more than one face").
+    pub faces_detected: usize,
+    /// Detections of that run, best first, in frame pixels.
+    pub detections: Vec<Detection>,
+}
+
+pub struct Perception {
+    detector: FaceDetector,
+    mesh: FaceMesh,
+    iris: Option<IrisModel>,
+    track: Option<Roi>,
+    faces_detected: usize,
+}
+
+impl Perception {
+    /// Loads the networks; `with_iris` adds the eyelid refinement.
+    pub fn new(files: &ModelFiles, with_iris: bool) -> Result<Perception> {
+        Ok(Perception {
+            detector: FaceDetector::new(&files.detector)?,
+            mesh: FaceMesh::new(&files.mesh)?,
+            iris: if with_iris {
+                Some(IrisModel::new(&files.iris)?)
+            } else {
+                None
+            },
+            track: None,
+            faces_detected: 0,
+        })
+    }
+
+    /// Forgets the tracked face (a new clip, or a jump in the stream).
+    pub fn reset(&mut self) {
+        self.track = None;
+        self.faces_detected = 0;
+    }
+
+    /// Processes one frame.
+    pub fn process(&mut self, frame: &Frame, obs: &mut impl StageObserver) -> Result<Observation> {
+        let mut out = Observation::default();
+        let mut roi = self.track.filter(|r| fits(r, frame));
+        if roi.is_none() {
+            out.detector_ran = true;
+            let dets = self.detector.detect(frame)?;
+            obs.finished(Stage::Detect);
+            self.faces_detected = dets.len();
+            // The biggest face is the one in front of the camera.
+            roi = dets
+                .iter()
+                .max_by(|a, b| a.area().total_cmp(&b.area()))
+                .map(|d| d.mesh_roi())
+                .filter(|r| r.is_valid());
+            out.detections = dets;
+        }
+        out.faces_detected = self.faces_detected;
+        let Some(roi) = roi else {
+            self.track = None;
+            return Ok(out);
+        };
+        let m = self.mesh.run(frame, &roi)?;
+        obs.finished(Stage::Mesh);
+        if m.presence < MIN_PRESENCE || m.landmarks.iter().flatten().any(|v| !v.is_finite()) {
+            self.track = None;
+            return Ok(out);
+        }
+        self.track = mesh::roi_from_landmarks(&m.landmarks);
+        let eyes = match self.iris.as_mut() {
+            Some(iris) => {
+                let p = |i: usize| [m.landmarks[i][0], m.landmarks[i][1]];
+                let right =
+                    iris.run(frame, p(RIGHT_EYE_CORNERS.0), p(RIGHT_EYE_CORNERS.1), false)?;
+                let left = iris.run(frame, p(LEFT_EYE_CORNERS.0), p(LEFT_EYE_CORNERS.1), true)?;
+                obs.finished(Stage::Iris);
+                right.zip(left).map(|(r, l)| [r, l])
+            }
+            None => None,
+        };
+        out.face = Some(Face {
+            landmarks: m.landmarks,
+            presence: m.presence,
+            roi,
+            eyes,
+        });
+        Ok(out)
+    }
+}
+
+/// A tracked crop is usable while its centre stays on the frame.
+fn fits(roi: &Roi, frame: &Frame) -> bool {
+    roi.is_valid()
+        && (0.0..frame.width as f32).contains(&roi.cx)
+        && (0.0..frame.height as f32).contains(&roi.cy)
+        && roi.size < 4.0 * frame.width.max(frame.height) as f32
+}

@@ -1,0 +1,54 @@
+//! A loaded ONNX network with a fixed input shape, run through tract.
+
+use anyhow::{bail, Context, Result};
+use tract_onnx::prelude::*;
+
+pub struct Net {
+    plan: Arc<TypedRunnableModel>,
+    shape: [usize; 4],
+    /// The input buffer, reused for every run (NCHW).
+    pub input: Vec<f32>,
+}
+
+impl Net {
+    /// Parses, optimises and plans `bytes` for an input of `shape`; `name` is
+    /// used in error messages.
+    pub fn load(bytes: &[u8], shape: [usize; 4], name: &str) -> Result<Net> {
+        let plan = tract_onnx::onnx()
+            .model_for_read(&mut std::io::Cursor::new(bytes))
+            .and_then(|m| m.with_input_fact(0, f32::fact(shape).into()))
+            .and_then(|m| m.into_optimized())
+            .and_then(|m| m.into_runnable())
+            .with_context(|| format!("the model {name} cannot be loaded: the file is damaged or not the expected model"))?;
+        Ok(Net {
+            plan,
+            shape,
+            input: vec![0.0; shape.iter().product()],
+        })
+    }
+
+    /// Runs the network on `self.input`; returns each output as a flat vector.
+    pub fn run(&mut self) -> Result<Vec<Vec<f32>>> {
+        let t = Tensor::from_shape(&self.shape, &self.input)?;
+        let outs = self.plan.run(tvec!(t.into()))?;
+        let mut flat = Vec::with_capacity(outs.len());
+        for o in outs.iter() {
+            let v = o.to_plain_array_view::<f32>()?;
+            flat.push(v.iter().copied().collect());
+        }
+        Ok(flat)
+    }
+
+    /// Runs and picks the outputs with the given element counts, in that order.
+    pub fn run_expect(&mut self, sizes: &[usize], name: &str) -> Result<Vec<Vec<f32>>> {
+        let mut outs = self.run()?;
+        let mut picked = Vec::with_capacity(sizes.len());
+        for &n in sizes {
+            let Some(i) = outs.iter().position(|o| o.len() == n) else {
+                bail!("the model {name} has no output of {n} values: it is not the expected model");
+            };
+            picked.push(outs.swap_remove(i));
+        }
+        Ok(picked)
+    }
+}

@@ -1,0 +1,120 @@
+//! Rotated square regions of a frame, and the affine maps that crop them.
+
+/// A rotated square in frame pixels: centre, side length and the angle (radians,
+/// clockwise in image coordinates) of its x axis. Cropping it yields an upright
+/// face (or eye) for the models.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Roi {
+    pub cx: f32,
+    pub cy: f32,
+    pub size: f32,
+    pub angle: f32,
+}
+
+impl Roi {
+    /// Maps a point given in crop units (0..1 across the square) to frame pixels.
+    #[inline]
+    pub fn to_frame(&self, s: f32, t: f32) -> [f32; 2] {
+        let (sin, cos) = self.angle.sin_cos();
+        let (x, y) = ((s - 0.5) * self.size, (t - 0.5) * self.size);
+        [self.cx + x * cos - y * sin, self.cy + x * sin + y * cos]
+    }
+
+    /// Maps a frame point into crop units (inverse of [`Roi::to_frame`]).
+    #[inline]
+    pub fn to_crop(&self, x: f32, y: f32) -> [f32; 2] {
+        let (sin, cos) = self.angle.sin_cos();
+        let (dx, dy) = (x - self.cx, y - self.cy);
+        [
+            (dx * cos + dy * sin) / self.size + 0.5,
+            (-dx * sin + dy * cos) / self.size + 0.5,
+        ]
+    }
+
+    /// The square that letterboxes a whole `w`x`h` frame.
+    pub fn letterbox(w: u32, h: u32) -> Roi {
+        Roi {
+            cx: w as f32 / 2.0,
+            cy: h as f32 / 2.0,
+            size: w.max(h) as f32,
+            angle: 0.0,
+        }
+    }
+
+    /// Whether every number is finite and the square has a positive size.
+    pub fn is_valid(&self) -> bool {
+        self.cx.is_finite()
+            && self.cy.is_finite()
+            && self.angle.is_finite()
+            && self.size.is_finite()
+            && self.size > 1.0
+    }
+}
+
+/// The tightest rotated square around `points`, aligned with `angle`, grown
+/// by `scale` (MediaPipe's "square_long" rectangle transformation).
+pub fn roi_around(
+    points: impl Iterator<Item = [f32; 2]> + Clone,
+    angle: f32,
+    scale: f32,
+) -> Option<Roi> {
+    let (sin, cos) = angle.sin_cos();
+    let (mut lo_u, mut hi_u, mut lo_v, mut hi_v) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+    for [x, y] in points {
+        let (u, v) = (x * cos + y * sin, -x * sin + y * cos);
+        lo_u = lo_u.min(u);
+        hi_u = hi_u.max(u);
+        lo_v = lo_v.min(v);
+        hi_v = hi_v.max(v);
+    }
+    if lo_u > hi_u {
+        return None;
+    }
+    let (mu, mv) = ((lo_u + hi_u) / 2.0, (lo_v + hi_v) / 2.0);
+    let roi = Roi {
+        cx: mu * cos - mv * sin,
+        cy: mu * sin + mv * cos,
+        size: (hi_u - lo_u).max(hi_v - lo_v) * scale,
+        angle,
+    };
+    roi.is_valid().then_some(roi)
+}
+
+/// Angle of the line from `a` to `b` (radians, image coordinates).
+#[inline]
+pub fn angle_of(a: [f32; 2], b: [f32; 2]) -> f32 {
+    (b[1] - a[1]).atan2(b[0] - a[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn to_frame_and_back() {
+        let roi = Roi {
+            cx: 100.0,
+            cy: 50.0,
+            size: 40.0,
+            angle: 0.3,
+        };
+        let p = roi.to_frame(0.2, 0.9);
+        let q = roi.to_crop(p[0], p[1]);
+        assert!((q[0] - 0.2).abs() < 1e-5 && (q[1] - 0.9).abs() < 1e-5);
+        assert_eq!(roi.to_frame(0.5, 0.5), [100.0, 50.0]);
+    }
+
+    #[test]
+    fn rotated_square_contains_its_points() {
+        let pts = [[10.0, 10.0], [30.0, 14.0], [20.0, 40.0]];
+        let roi = roi_around(pts.iter().copied(), 0.2, 1.0).unwrap();
+        for p in pts {
+            let [s, t] = roi.to_crop(p[0], p[1]);
+            assert!(
+                (-1e-4..=1.0001).contains(&s) && (-1e-4..=1.0001).contains(&t),
+                "{s} {t}"
+            );
+        }
+        assert!(roi_around(std::iter::empty(), 0.0, 1.5).is_none());
+    }
+}

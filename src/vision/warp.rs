@@ -1,0 +1,177 @@
+//! Cropping a rotated square out of a frame into a model's input tensor.
+
+use super::roi::Roi;
+use crate::frame::Frame;
+
+/// How pixel values (0-255) become tensor values: `v * scale + offset`.
+#[derive(Clone, Copy, Debug)]
+pub struct Normalize {
+    pub scale: f32,
+    pub offset: f32,
+}
+
+/// [0, 1], as the mesh and iris models want.
+pub const UNIT: Normalize = Normalize {
+    scale: 1.0 / 255.0,
+    offset: 0.0,
+};
+/// [-1, 1], as the detector wants.
+pub const SIGNED: Normalize = Normalize {
+    scale: 2.0 / 255.0,
+    offset: -1.0,
+};
+
+/// Samples `roi` from `frame` into a planar (NCHW, RGB) `n`x`n` tensor with
+/// bilinear interpolation; outside the frame reads as black. With `mirror`
+/// the crop is flipped left-right (MediaPipe feeds one eye mirrored).
+pub fn crop_to_tensor(
+    frame: &Frame,
+    roi: &Roi,
+    n: usize,
+    norm: Normalize,
+    mirror: bool,
+    out: &mut [f32],
+) {
+    debug_assert!(out.len() >= 3 * n * n);
+    let (w, h) = (frame.width as i64, frame.height as i64);
+    let stride = frame.width as usize * 3;
+    let (sin, cos) = roi.angle.sin_cos();
+    let step = roi.size / n as f32;
+    // Source position of output pixel (u, v)'s centre, minus 0.5 for
+    // pixel-centre sampling: origin + u * du + v * dv.
+    let (du, dv) = ([cos * step, sin * step], [-sin * step, cos * step]);
+    let half = roi.size / 2.0;
+    let origin = [
+        roi.cx - half * cos + half * sin + 0.5 * (du[0] + dv[0]) - 0.5,
+        roi.cy - half * sin - half * cos + 0.5 * (du[1] + dv[1]) - 0.5,
+    ];
+    let plane = n * n;
+    let black = norm.offset;
+    for v in 0..n {
+        let row = [origin[0] + v as f32 * dv[0], origin[1] + v as f32 * dv[1]];
+        for u in 0..n {
+            let x = row[0] + u as f32 * du[0];
+            let y = row[1] + u as f32 * du[1];
+            let ou = if mirror { n - 1 - u } else { u };
+            let o = v * n + ou;
+            let (x0, y0) = (x.floor(), y.floor());
+            let (fx, fy) = (x - x0, y - y0);
+            let (x0, y0) = (x0 as i64, y0 as i64);
+            if x0 < -1 || y0 < -1 || x0 >= w || y0 >= h {
+                out[o] = black;
+                out[plane + o] = black;
+                out[2 * plane + o] = black;
+                continue;
+            }
+            let mut acc = [0.0f32; 3];
+            for (dy, wy) in [(0, 1.0 - fy), (1, fy)] {
+                let yy = y0 + dy;
+                if yy < 0 || yy >= h || wy == 0.0 {
+                    continue;
+                }
+                for (dx, wx) in [(0, 1.0 - fx), (1, fx)] {
+                    let xx = x0 + dx;
+                    if xx < 0 || xx >= w || wx == 0.0 {
+                        continue;
+                    }
+                    let i = yy as usize * stride + xx as usize * 3;
+                    let wgt = wx * wy;
+                    acc[0] += wgt * frame.rgb[i] as f32;
+                    acc[1] += wgt * frame.rgb[i + 1] as f32;
+                    acc[2] += wgt * frame.rgb[i + 2] as f32;
+                }
+            }
+            out[o] = acc[0] * norm.scale + norm.offset;
+            out[plane + o] = acc[1] * norm.scale + norm.offset;
+            out[2 * plane + o] = acc[2] * norm.scale + norm.offset;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gradient(w: u32, h: u32) -> Frame {
+        let mut rgb = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                rgb.extend_from_slice(&[x as u8, y as u8, 7]);
+            }
+        }
+        Frame::from_rgb(w, h, rgb).unwrap()
+    }
+
+    #[test]
+    fn identity_crop_reproduces_pixels() {
+        let f = gradient(8, 8);
+        let roi = Roi {
+            cx: 4.0,
+            cy: 4.0,
+            size: 8.0,
+            angle: 0.0,
+        };
+        let mut out = vec![0.0; 3 * 64];
+        crop_to_tensor(
+            &f,
+            &roi,
+            8,
+            Normalize {
+                scale: 1.0,
+                offset: 0.0,
+            },
+            false,
+            &mut out,
+        );
+        assert_eq!(out[3 * 8 + 5], 5.0); // red = x
+        assert_eq!(out[64 + 3 * 8 + 5], 3.0); // green = y
+        assert_eq!(out[128], 7.0);
+        let mut mirrored = vec![0.0; 3 * 64];
+        crop_to_tensor(
+            &f,
+            &roi,
+            8,
+            Normalize {
+                scale: 1.0,
+                offset: 0.0,
+            },
+            true,
+            &mut mirrored,
+        );
+        assert_eq!(mirrored[3 * 8 + 2], 5.0);
+    }
+
+    #[test]
+    fn quarter_turn_swaps_axes_and_outside_is_black() {
+        let f = gradient(8, 8);
+        let roi = Roi {
+            cx: 4.0,
+            cy: 4.0,
+            size: 8.0,
+            angle: std::f32::consts::FRAC_PI_2,
+        };
+        let mut out = vec![0.0; 3 * 64];
+        crop_to_tensor(
+            &f,
+            &roi,
+            8,
+            Normalize {
+                scale: 1.0,
+                offset: 0.0,
+            },
+            false,
+            &mut out,
+        );
+        // Crop x runs down the frame: crop (u, v) reads frame (7 - v, u).
+        assert!((out[64 + 2 * 8 + 5] - 5.0).abs() < 1e-4); // green = frame y = u
+        assert!((out[2 * 8 + 5] - 5.0).abs() < 1e-4); // red = frame x = 7 - v
+        let far = Roi {
+            cx: 100.0,
+            cy: 100.0,
+            size: 8.0,
+            angle: 0.0,
+        };
+        crop_to_tensor(&f, &far, 8, SIGNED, false, &mut out);
+        assert!(out.iter().all(|&v| v == -1.0));
+    }
+}
