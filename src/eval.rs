@@ -192,3 +192,57 @@ mod tests {
         assert!(parse_blinks("h\n1,x,3\n").is_err());
     }
 }
+
+/// Re-runs the event detectors over recorded frame measures (no inference),
+/// taking eye openness from the mesh or the iris eyelids.
+pub fn replay_events(frames: &[crate::analysis::FrameRecord], eyes: crate::analysis::EyeSource) -> Vec<crate::events::Event> {
+    use crate::analysis::EyeSource;
+    use crate::events::{EventTracker, Signals};
+    let mut tracker = EventTracker::default();
+    let mut out = Vec::new();
+    for f in frames {
+        let mut s = Signals::from(f);
+        let pick = match eyes {
+            EyeSource::Mesh => f.ear_mesh,
+            EyeSource::Iris => f.ear_iris.or(f.ear_mesh),
+        };
+        if let Some([r, l]) = pick {
+            s.eyes = Some((r, l));
+        }
+        out.extend(tracker.push(&s));
+    }
+    out.extend(tracker.finish());
+    out
+}
+
+/// The usual fixed rule, for comparison: a blink is a run of at least
+/// `min_frames` frames whose mean eye aspect ratio is below `threshold`.
+pub fn fixed_threshold_blinks(ear: &[Option<f32>], threshold: f32, min_frames: usize) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut run_start = None;
+    for (i, e) in ear.iter().chain(std::iter::once(&None)).enumerate() {
+        match (e.is_some_and(|v| v < threshold), run_start) {
+            (true, None) => run_start = Some(i),
+            (false, Some(s)) => {
+                if i - s >= min_frames {
+                    out.push(Span { start: s as u64, end: i as u64 - 1 });
+                }
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod fixed_tests {
+    use super::*;
+
+    #[test]
+    fn fixed_rule_needs_enough_frames() {
+        let e = [0.3, 0.1, 0.1, 0.3, 0.1, 0.3, 0.1, 0.1].map(Some);
+        assert_eq!(fixed_threshold_blinks(&e, 0.2, 2), vec![Span { start: 1, end: 2 }, Span { start: 6, end: 7 }]);
+        assert_eq!(fixed_threshold_blinks(&e, 0.2, 3), vec![]);
+    }
+}

@@ -1,0 +1,98 @@
+//! Blink precision / recall / F1 on the ZJU eyeblink clips, per condition.
+//!
+//! `cargo run --release --example eval_blinks -- ../shared/eval/zju-dev [--eyes mesh|iris] [--save DIR | --replay DIR]`
+//!
+//! Runs `analyze` on every clip (or replays saved analyses with `--replay`,
+//! which re-runs only the event detectors), matches predicted blinks to the
+//! truth with 2 frames of slack, one to one, and prints the scores next to
+//! the fixed eye-aspect-ratio rule.
+
+use anyhow::{Context, Result};
+use liveness_coach::analysis::{analyze_source, Analyzer, AnalyzerOptions, EyeSource, FrameRecord};
+use liveness_coach::eval::{fixed_threshold_blinks, match_spans, replay_events, Counts, Span, ZjuTruth};
+use liveness_coach::events::EventKind;
+use liveness_coach::models::ModelFiles;
+use liveness_coach::report::json::AnalysisDoc;
+use liveness_coach::source::open_path;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = PathBuf::from(args.first().context("usage: eval_blinks ZJU_DIR [--eyes mesh|iris] [--save DIR|--replay DIR]")?);
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let eyes = match flag("--eyes").as_deref() {
+        Some("mesh") => EyeSource::Mesh,
+        _ => EyeSource::Iris,
+    };
+    let save = flag("--save").map(PathBuf::from);
+    let replay = flag("--replay").map(PathBuf::from);
+    let mut clips: Vec<String> = std::fs::read_dir(root.join("clips"))?
+        .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(String::from))
+        .collect();
+    clips.sort();
+    let files = ModelFiles::embedded()?;
+    let mut ours: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut fixed: BTreeMap<(String, u32, usize), Counts> = BTreeMap::new();
+    for name in &clips {
+        let truth = ZjuTruth::load(&root.join("gt"), name)?;
+        let frames: Vec<FrameRecord> = match &replay {
+            Some(dir) => {
+                let doc: AnalysisDoc = serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json")))?)?;
+                doc.frames
+            }
+            None => {
+                let mut src = open_path(&root.join("clips").join(format!("{name}.mp4")).display().to_string())?;
+                let mut a = Analyzer::new(&files, AnalyzerOptions { eye_source: EyeSource::Iris })?;
+                let clip = analyze_source(src.as_mut(), &mut a, &mut (), |_| {})?;
+                if let Some(dir) = &save {
+                    std::fs::create_dir_all(dir)?;
+                    let timing = Default::default();
+                    let doc = AnalysisDoc::new(src.info(), &clip, timing);
+                    std::fs::write(dir.join(format!("{name}.json")), serde_json::to_vec(&doc)?)?;
+                }
+                clip.frames
+            }
+        };
+        let cond = name.rsplit('_').next().unwrap_or("?").to_string();
+        let pred: Vec<Span> = replay_events(&frames, eyes)
+            .iter()
+            .filter(|e| e.kind == EventKind::Blink)
+            .map(|e| Span { start: e.start_frame, end: e.end_frame })
+            .collect();
+        let c = match_spans(&truth.known(&pred), &truth.blinks, 2);
+        if c.fp + c.fn_ > 0 {
+            eprintln!("{name}: {} missed, {} extra (truth {:?}, found {:?})", c.fn_, c.fp, truth.blinks, pred);
+        }
+        ours.entry(cond.clone()).or_default().add(c);
+        let ear: Vec<Option<f32>> = frames.iter().map(|f| f.ear_mesh.map(|[r, l]| (r + l) / 2.0)).collect();
+        for thr in [20u32, 22, 25] {
+            for min in [2usize, 3] {
+                let p = fixed_threshold_blinks(&ear, thr as f32 / 100.0, min);
+                fixed.entry((cond.clone(), thr, min)).or_default().add(match_spans(&truth.known(&p), &truth.blinks, 2));
+            }
+        }
+    }
+    println!("liveness-coach blinks ({} eyelids), slack 2 frames:", if eyes == EyeSource::Iris { "iris" } else { "mesh" });
+    println!("{:<8} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}", "cond", "tp", "fp", "fn", "precision", "recall", "F1");
+    let mut all = Counts::default();
+    for (cond, c) in &ours {
+        all.add(*c);
+        println!("{cond:<8} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}", c.tp, c.fp, c.fn_, c.precision(), c.recall(), c.f1());
+    }
+    println!("{:<8} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}", "all", all.tp, all.fp, all.fn_, all.precision(), all.recall(), all.f1());
+    println!("\nfixed rule on the mesh eye aspect ratio (F1 per condition, then all):");
+    for thr in [20u32, 22, 25] {
+        for min in [2usize, 3] {
+            let mut tot = Counts::default();
+            let mut row = String::new();
+            for cond in ours.keys() {
+                let c = fixed[&(cond.clone(), thr, min)];
+                tot.add(c);
+                row += &format!(" {cond} {:.2}", c.f1());
+            }
+            println!("EAR < 0.{thr} for >= {min} frames:{row}  all {:.2}", tot.f1());
+        }
+    }
+    Ok(())
+}
