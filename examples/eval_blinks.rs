@@ -9,7 +9,9 @@
 
 use anyhow::{Context, Result};
 use liveness_coach::analysis::{analyze_source, Analyzer, AnalyzerOptions, EyeSource, FrameRecord};
-use liveness_coach::eval::{fixed_threshold_blinks, match_spans, replay_events, Counts, Span, ZjuTruth};
+use liveness_coach::eval::{
+    fixed_threshold_blinks, match_spans, replay_events, Counts, Span, ZjuTruth,
+};
 use liveness_coach::events::EventKind;
 use liveness_coach::models::ModelFiles;
 use liveness_coach::report::json::AnalysisDoc;
@@ -19,8 +21,16 @@ use std::path::PathBuf;
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = PathBuf::from(args.first().context("usage: eval_blinks ZJU_DIR [--eyes mesh|iris] [--save DIR|--replay DIR]")?);
-    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let root = PathBuf::from(
+        args.first()
+            .context("usage: eval_blinks ZJU_DIR [--eyes mesh|iris] [--save DIR|--replay DIR]")?,
+    );
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let eyes = match flag("--eyes").as_deref() {
         Some("mesh") => EyeSource::Mesh,
         _ => EyeSource::Iris,
@@ -38,12 +48,24 @@ fn main() -> Result<()> {
         let truth = ZjuTruth::load(&root.join("gt"), name)?;
         let frames: Vec<FrameRecord> = match &replay {
             Some(dir) => {
-                let doc: AnalysisDoc = serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json")))?)?;
+                let doc: AnalysisDoc =
+                    serde_json::from_slice(&std::fs::read(dir.join(format!("{name}.json")))?)?;
                 doc.frames
             }
             None => {
-                let mut src = open_path(&root.join("clips").join(format!("{name}.mp4")).display().to_string())?;
-                let mut a = Analyzer::new(&files, AnalyzerOptions { eye_source: EyeSource::Iris })?;
+                let mut src = open_path(
+                    &root
+                        .join("clips")
+                        .join(format!("{name}.mp4"))
+                        .display()
+                        .to_string(),
+                )?;
+                let mut a = Analyzer::new(
+                    &files,
+                    AnalyzerOptions {
+                        eye_source: EyeSource::Iris,
+                    },
+                )?;
                 let clip = analyze_source(src.as_mut(), &mut a, &mut (), |_| {})?;
                 if let Some(dir) = &save {
                     std::fs::create_dir_all(dir)?;
@@ -58,29 +80,68 @@ fn main() -> Result<()> {
         let pred: Vec<Span> = replay_events(&frames, eyes)
             .iter()
             .filter(|e| e.kind == EventKind::Blink)
-            .map(|e| Span { start: e.start_frame, end: e.end_frame })
+            .map(|e| Span {
+                start: e.start_frame,
+                end: e.end_frame,
+            })
             .collect();
         let c = match_spans(&truth.known(&pred), &truth.blinks, 2);
         if c.fp + c.fn_ > 0 {
-            eprintln!("{name}: {} missed, {} extra (truth {:?}, found {:?})", c.fn_, c.fp, truth.blinks, pred);
+            eprintln!(
+                "{name}: {} missed, {} extra (truth {:?}, found {:?})",
+                c.fn_, c.fp, truth.blinks, pred
+            );
         }
         ours.entry(cond.clone()).or_default().add(c);
-        let ear: Vec<Option<f32>> = frames.iter().map(|f| f.ear_mesh.map(|[r, l]| (r + l) / 2.0)).collect();
+        let ear: Vec<Option<f32>> = frames
+            .iter()
+            .map(|f| f.ear_mesh.map(|[r, l]| (r + l) / 2.0))
+            .collect();
         for thr in [20u32, 22, 25] {
             for min in [2usize, 3] {
                 let p = fixed_threshold_blinks(&ear, thr as f32 / 100.0, min);
-                fixed.entry((cond.clone(), thr, min)).or_default().add(match_spans(&truth.known(&p), &truth.blinks, 2));
+                fixed
+                    .entry((cond.clone(), thr, min))
+                    .or_default()
+                    .add(match_spans(&truth.known(&p), &truth.blinks, 2));
             }
         }
     }
-    println!("liveness-coach blinks ({} eyelids), slack 2 frames:", if eyes == EyeSource::Iris { "iris" } else { "mesh" });
-    println!("{:<8} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}", "cond", "tp", "fp", "fn", "precision", "recall", "F1");
+    println!(
+        "liveness-coach blinks ({} eyelids), slack 2 frames:",
+        if eyes == EyeSource::Iris {
+            "iris"
+        } else {
+            "mesh"
+        }
+    );
+    println!(
+        "{:<8} {:>5} {:>5} {:>5} {:>9} {:>7} {:>6}",
+        "cond", "tp", "fp", "fn", "precision", "recall", "F1"
+    );
     let mut all = Counts::default();
     for (cond, c) in &ours {
         all.add(*c);
-        println!("{cond:<8} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}", c.tp, c.fp, c.fn_, c.precision(), c.recall(), c.f1());
+        println!(
+            "{cond:<8} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}",
+            c.tp,
+            c.fp,
+            c.fn_,
+            c.precision(),
+            c.recall(),
+            c.f1()
+        );
     }
-    println!("{:<8} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}", "all", all.tp, all.fp, all.fn_, all.precision(), all.recall(), all.f1());
+    println!(
+        "{:<8} {:>5} {:>5} {:>5} {:>9.3} {:>7.3} {:>6.3}",
+        "all",
+        all.tp,
+        all.fp,
+        all.fn_,
+        all.precision(),
+        all.recall(),
+        all.f1()
+    );
     println!("\nfixed rule on the mesh eye aspect ratio (F1 per condition, then all):");
     for thr in [20u32, 22, 25] {
         for min in [2usize, 3] {
@@ -91,7 +152,10 @@ fn main() -> Result<()> {
                 tot.add(c);
                 row += &format!(" {cond} {:.2}", c.f1());
             }
-            println!("EAR < 0.{thr} for >= {min} frames:{row}  all {:.2}", tot.f1());
+            println!(
+                "EAR < 0.{thr} for >= {min} frames:{row}  all {:.2}",
+                tot.f1()
+            );
         }
     }
     Ok(())

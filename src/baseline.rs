@@ -18,7 +18,12 @@ pub struct RollingQuantile {
 
 impl RollingQuantile {
     pub fn new(window_s: f64, q: f32) -> RollingQuantile {
-        RollingQuantile { window_s, q: q.clamp(0.0, 1.0), samples: VecDeque::new(), scratch: Vec::new() }
+        RollingQuantile {
+            window_s,
+            q: q.clamp(0.0, 1.0),
+            samples: VecDeque::new(),
+            scratch: Vec::new(),
+        }
     }
 
     /// Adds a value at time `t` and forgets values older than the window.
@@ -31,7 +36,11 @@ impl RollingQuantile {
             self.samples.clear();
         }
         self.samples.push_back((t, v));
-        while self.samples.front().is_some_and(|&(t0, _)| t - t0 > self.window_s) {
+        while self
+            .samples
+            .front()
+            .is_some_and(|&(t0, _)| t - t0 > self.window_s)
+        {
             self.samples.pop_front();
         }
     }

@@ -195,7 +195,10 @@ mod tests {
 
 /// Re-runs the event detectors over recorded frame measures (no inference),
 /// taking eye openness from the mesh or the iris eyelids.
-pub fn replay_events(frames: &[crate::analysis::FrameRecord], eyes: crate::analysis::EyeSource) -> Vec<crate::events::Event> {
+pub fn replay_events(
+    frames: &[crate::analysis::FrameRecord],
+    eyes: crate::analysis::EyeSource,
+) -> Vec<crate::events::Event> {
     use crate::analysis::EyeSource;
     use crate::events::{EventTracker, Signals};
     let mut tracker = EventTracker::default();
@@ -225,7 +228,10 @@ pub fn fixed_threshold_blinks(ear: &[Option<f32>], threshold: f32, min_frames: u
             (true, None) => run_start = Some(i),
             (false, Some(s)) => {
                 if i - s >= min_frames {
-                    out.push(Span { start: s as u64, end: i as u64 - 1 });
+                    out.push(Span {
+                        start: s as u64,
+                        end: i as u64 - 1,
+                    });
                 }
                 run_start = None;
             }
@@ -242,7 +248,10 @@ mod fixed_tests {
     #[test]
     fn fixed_rule_needs_enough_frames() {
         let e = [0.3, 0.1, 0.1, 0.3, 0.1, 0.3, 0.1, 0.1].map(Some);
-        assert_eq!(fixed_threshold_blinks(&e, 0.2, 2), vec![Span { start: 1, end: 2 }, Span { start: 6, end: 7 }]);
+        assert_eq!(
+            fixed_threshold_blinks(&e, 0.2, 2),
+            vec![Span { start: 1, end: 2 }, Span { start: 6, end: 7 }]
+        );
         assert_eq!(fixed_threshold_blinks(&e, 0.2, 3), vec![]);
     }
 }

@@ -44,8 +44,8 @@ enum Command {
         /// Write the analysis as JSON to PATH (`-` for standard output).
         #[arg(long, value_name = "PATH")]
         json: Option<PathBuf>,
-        /// Landmarks eye openness is measured from.
-        #[arg(long, value_enum, default_value = "mesh")]
+        /// Landmarks eye openness is measured from: the iris model's eyelids (more accurate, default) or the mesh alone (faster).
+        #[arg(long, value_enum, default_value = "iris")]
         eyes: EyesArg,
         /// Print nothing but errors.
         #[arg(long, short)]

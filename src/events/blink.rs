@@ -43,7 +43,7 @@ pub const MAX_DURATION_S: f64 = 0.8;
 /// The dip ends when the closure falls below this fraction of the entry
 /// threshold, or below `RECOVER_OF_PEAK` of its deepest closure.
 pub const EXIT_FRACTION: f32 = 0.5;
-pub const RECOVER_OF_PEAK: f32 = 0.3;
+pub const RECOVER_OF_PEAK: f32 = 0.4;
 /// Head movement allowed between the dip's start and its deepest frame.
 /// Eye closure from looking down comes with 5+ degrees of pitch.
 pub const MAX_PITCH_CHANGE_DEG: f32 = 4.0;
@@ -57,7 +57,12 @@ const INITIAL_NOISE: f32 = 0.02;
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
     Open,
-    Dip { start: Signals, peak: f32, peak_pose: Option<(f32, f32, f32)>, before: Option<(f32, f32, f32)> },
+    Dip {
+        start: Signals,
+        peak: f32,
+        peak_pose: Option<(f32, f32, f32)>,
+        before: Option<(f32, f32, f32)>,
+    },
     /// Closed too long to be a blink; wait for the eyes to open.
     Held,
 }
@@ -122,7 +127,11 @@ impl BlinkDetector {
         self.last = Some(e);
         // Until the window has filled, the open level is the highest value
         // seen: a blink in the first frames must not become the level.
-        let q = if s.time_s - self.first_s.unwrap_or(s.time_s) < WARMUP_S { 1.0 } else { OPEN_QUANTILE };
+        let q = if s.time_s - self.first_s.unwrap_or(s.time_s) < WARMUP_S {
+            1.0
+        } else {
+            OPEN_QUANTILE
+        };
         let Some(level) = self.level.quantile(q).filter(|v| *v > 0.0) else {
             return Vec::new();
         };
@@ -136,16 +145,33 @@ impl BlinkDetector {
             State::Open => {
                 if closure > enter {
                     let before = self.pose_before(s.time_s - POSE_LOOKBACK_S).or(s.pose);
-                    self.state = State::Dip { start: *s, peak: closure, peak_pose: s.pose, before };
+                    self.state = State::Dip {
+                        start: *s,
+                        peak: closure,
+                        peak_pose: s.pose,
+                        before,
+                    };
                 }
             }
-            State::Dip { start, peak, peak_pose, before } => {
-                let (peak, peak_pose) = if closure > peak { (closure, s.pose) } else { (peak, peak_pose) };
+            State::Dip {
+                start,
+                peak,
+                peak_pose,
+                before,
+            } => {
+                let (peak, peak_pose) = if closure > peak {
+                    (closure, s.pose)
+                } else {
+                    (peak, peak_pose)
+                };
                 if closure < enter * EXIT_FRACTION || closure < peak * RECOVER_OF_PEAK {
                     let end = self.prev.unwrap_or(*s);
                     let depth = DEPTH_MIN.max(DEPTH_NOISE_K * noise);
                     let still = match (before, peak_pose) {
-                        (Some(a), Some(b)) => (a.1 - b.1).abs() <= MAX_PITCH_CHANGE_DEG && (a.0 - b.0).abs() <= MAX_YAW_CHANGE_DEG,
+                        (Some(a), Some(b)) => {
+                            (a.1 - b.1).abs() <= MAX_PITCH_CHANGE_DEG
+                                && (a.0 - b.0).abs() <= MAX_YAW_CHANGE_DEG
+                        }
                         _ => true,
                     };
                     if peak >= depth && end.time_s - start.time_s <= MAX_DURATION_S && still {
@@ -162,7 +188,12 @@ impl BlinkDetector {
                 } else if s.time_s - start.time_s > MAX_DURATION_S {
                     self.state = State::Held;
                 } else {
-                    self.state = State::Dip { start, peak, peak_pose, before };
+                    self.state = State::Dip {
+                        start,
+                        peak,
+                        peak_pose,
+                        before,
+                    };
                 }
             }
             State::Held => {
@@ -173,7 +204,11 @@ impl BlinkDetector {
         }
         if let Some(p) = s.pose {
             self.poses.push_back((s.time_s, p));
-            while self.poses.front().is_some_and(|(t, _)| s.time_s - t > 2.0 * POSE_LOOKBACK_S) {
+            while self
+                .poses
+                .front()
+                .is_some_and(|(t, _)| s.time_s - t > 2.0 * POSE_LOOKBACK_S)
+            {
                 self.poses.pop_front();
             }
         }
@@ -184,7 +219,12 @@ impl BlinkDetector {
     /// The last recorded pose at or before time `t` (the oldest one kept if
     /// none is that old).
     fn pose_before(&self, t: f64) -> Option<(f32, f32, f32)> {
-        self.poses.iter().rev().find(|(pt, _)| *pt <= t).or(self.poses.front()).map(|(_, p)| *p)
+        self.poses
+            .iter()
+            .rev()
+            .find(|(pt, _)| *pt <= t)
+            .or(self.poses.front())
+            .map(|(_, p)| *p)
     }
 
     /// End of stream: a dip still open never recovered, so it is not a blink.
@@ -207,7 +247,14 @@ mod tests {
     /// A series at `fps` with open level `open`, relative noise `noise`, and
     /// `dips` as (start frame, frames, depth as a fraction of open); pitch
     /// from `pitch(i)`.
-    fn series(fps: f64, frames: u64, open: f32, noise: f32, dips: &[(u64, u64, f32)], pitch: impl Fn(u64) -> f32) -> Vec<Signals> {
+    fn series(
+        fps: f64,
+        frames: u64,
+        open: f32,
+        noise: f32,
+        dips: &[(u64, u64, f32)],
+        pitch: impl Fn(u64) -> f32,
+    ) -> Vec<Signals> {
         (0..frames)
             .map(|i| {
                 let mut e = open * (1.0 + noise * jitter(i));
@@ -215,11 +262,20 @@ mod tests {
                     if i >= s && i < s + n {
                         // Triangular closing and opening, deepest in the middle.
                         let mid = (n as f32 - 1.0) / 2.0;
-                        let k = if mid > 0.0 { 1.0 - ((i - s) as f32 - mid).abs() / (mid + 1.0) } else { 1.0 };
+                        let k = if mid > 0.0 {
+                            1.0 - ((i - s) as f32 - mid).abs() / (mid + 1.0)
+                        } else {
+                            1.0
+                        };
                         e = open * (1.0 - d * k);
                     }
                 }
-                Signals { index: i, time_s: i as f64 / fps, eyes: Some((e, e * 1.02)), pose: Some((1.0, pitch(i), 0.0)) }
+                Signals {
+                    index: i,
+                    time_s: i as f64 / fps,
+                    eyes: Some((e, e * 1.02)),
+                    pose: Some((1.0, pitch(i), 0.0)),
+                }
             })
             .collect()
     }
@@ -233,7 +289,14 @@ mod tests {
 
     #[test]
     fn finds_blinks_of_different_depths_and_lengths() {
-        let s = series(30.0, 240, 0.3, 0.02, &[(40, 7, 0.9), (100, 4, 0.5), (170, 12, 0.3)], |_| -3.0);
+        let s = series(
+            30.0,
+            240,
+            0.3,
+            0.02,
+            &[(40, 7, 0.9), (100, 4, 0.5), (170, 12, 0.3)],
+            |_| -3.0,
+        );
         let ev = run(&s);
         assert_eq!(ev.len(), 3, "{ev:?}");
         for (e, (start, n)) in ev.iter().zip([(40u64, 7u64), (100, 4), (170, 12)]) {
@@ -247,7 +310,14 @@ mod tests {
     fn narrow_eyes_are_judged_against_their_own_level() {
         // Open level 0.17 is below the usual fixed 0.2 threshold; blinks still count,
         // and nothing else does.
-        let s = series(30.0, 200, 0.17, 0.02, &[(60, 6, 0.6), (140, 6, 0.6)], |_| 0.0);
+        let s = series(
+            30.0,
+            200,
+            0.17,
+            0.02,
+            &[(60, 6, 0.6), (140, 6, 0.6)],
+            |_| 0.0,
+        );
         assert_eq!(run(&s).len(), 2);
     }
 
@@ -262,7 +332,13 @@ mod tests {
     #[test]
     fn looking_down_is_not_a_blink() {
         // The eyes narrow 35% for half a second while the head pitches down 10 degrees.
-        let s = series(30.0, 150, 0.3, 0.02, &[(60, 15, 0.35)], |i| if (58..77).contains(&i) { -12.0 } else { -2.0 });
+        let s = series(30.0, 150, 0.3, 0.02, &[(60, 15, 0.35)], |i| {
+            if (58..77).contains(&i) {
+                -12.0
+            } else {
+                -2.0
+            }
+        });
         assert!(run(&s).is_empty());
     }
 

@@ -76,7 +76,13 @@ pub struct Excursion {
 
 impl Excursion {
     pub fn new(kind: EventKind, min_deg: f32, max_s: f64) -> Excursion {
-        Excursion { kind, min_deg, max_s, open: None, last: None }
+        Excursion {
+            kind,
+            min_deg,
+            max_s,
+            open: None,
+            last: None,
+        }
     }
 
     /// Whether an excursion is under way.
@@ -162,7 +168,14 @@ impl HeadDetector {
         let Some((dy, dp)) = self.relative(yaw, pitch) else {
             return Vec::new();
         };
-        [self.left.push(s, dy), self.right.push(s, -dy), self.nod.push(s, -dp)].into_iter().flatten().collect()
+        [
+            self.left.push(s, dy),
+            self.right.push(s, -dy),
+            self.nod.push(s, -dp),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     /// End of stream: a movement that never came back is not counted.
@@ -184,7 +197,12 @@ mod tests {
             .map(|i| {
                 let t = i as f64 / 30.0;
                 let jitter = ((i * 7919) % 13) as f32 / 13.0 - 0.5; // +-0.5 degrees
-                Signals { index: i, time_s: t, eyes: Some((0.3, 0.3)), pose: Some((yaw(t) + jitter, pitch(t) + jitter, 0.0)) }
+                Signals {
+                    index: i,
+                    time_s: t,
+                    eyes: Some((0.3, 0.3)),
+                    pose: Some((yaw(t) + jitter, pitch(t) + jitter, 0.0)),
+                }
             })
             .collect()
     }
@@ -215,7 +233,11 @@ mod tests {
         );
         let ev = run(&s);
         let kinds: Vec<_> = ev.iter().map(|e| e.kind).collect();
-        assert_eq!(kinds, vec![EventKind::TurnLeft, EventKind::TurnRight, EventKind::Nod], "{ev:?}");
+        assert_eq!(
+            kinds,
+            vec![EventKind::TurnLeft, EventKind::TurnRight, EventKind::Nod],
+            "{ev:?}"
+        );
         assert!(ev[0].start_s > 2.0 && ev[0].end_s < 4.1);
         assert!((ev[0].magnitude - 12.0).abs() < 1.5);
         assert!((ev[2].magnitude - 15.0).abs() < 1.5);
@@ -224,7 +246,11 @@ mod tests {
     #[test]
     fn small_or_one_way_movements_are_not_prompts() {
         // 3-degree sway, then a turn that never comes back.
-        let s = series(12.0, |t| bump(t, 1.0, 3.0, 3.0) + if t > 6.0 { 20.0 } else { 0.0 }, |_| 0.0);
+        let s = series(
+            12.0,
+            |t| bump(t, 1.0, 3.0, 3.0) + if t > 6.0 { 20.0 } else { 0.0 },
+            |_| 0.0,
+        );
         assert!(run(&s).is_empty());
         // Looking up is not a nod (a nod goes down first).
         let s = series(6.0, |_| 0.0, |t| bump(t, 2.0, 3.0, 15.0));

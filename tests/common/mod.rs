@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_liveness-coach"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// `../shared/eval/SUB` beside the project, or `None` with a message saying
+/// the test is skipped.
+pub fn eval_dir(sub: &str, test: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/eval")
+        .join(sub);
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED {test}: {} is absent (real footage with ground truth; see tests/README.md)",
+            dir.display()
+        );
+        None
+    }
+}
+
+pub fn have_ffmpeg() -> bool {
+    Command::new("ffmpeg")
+        .arg("-version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// Runs the binary and checks it did not panic (Rust exits 101 on a panic).
+pub fn run(args: &[&str]) -> Output {
+    let out = bin().args(args).output().expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.code() != Some(101) && !stderr.contains("panicked"),
+        "panic on {args:?}: {stderr}"
+    );
+    out
+}
+
+pub fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("liveness-coach-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(name)
+}
+
+/// A Y4M stream (4:2:0) of `frames` copies of an RGB image.
+pub fn y4m_of(img: &image::RgbImage, frames: usize, fps: u32) -> Vec<u8> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let mut out = format!("YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg\n").into_bytes();
+    let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
+    let mut y = vec![0u8; w * h];
+    let mut u = vec![0u8; cw * ch];
+    let mut v = vec![0u8; cw * ch];
+    for (i, p) in img.pixels().enumerate() {
+        let [r, g, b] = p.0.map(|c| c as f32);
+        y[i] = (16.0 + 0.257 * r + 0.504 * g + 0.098 * b).round() as u8;
+        let (row, col) = (i / w, i % w);
+        if row % 2 == 0 && col % 2 == 0 {
+            let ci = (row / 2) * cw + col / 2;
+            u[ci] = (128.0 - 0.148 * r - 0.291 * g + 0.439 * b).round() as u8;
+            v[ci] = (128.0 + 0.439 * r - 0.368 * g - 0.071 * b).round() as u8;
+        }
+    }
+    for _ in 0..frames {
+        out.extend_from_slice(b"FRAME\n");
+        out.extend_from_slice(&y);
+        out.extend_from_slice(&u);
+        out.extend_from_slice(&v);
+    }
+    out
+}

@@ -1,0 +1,165 @@
+//! `analyze` on real footage from ../shared/eval (skipped where it is absent).
+//!
+//! zju-dev: 40 clips of 10 people with per-frame blink truth, four conditions
+//! (no glasses, thin and black-frame glasses, camera below the face).
+//! head-dev: a webcam clip with held turns, a look-down and blinks, with a
+//! timeline read off the footage (its README).
+
+mod common;
+use liveness_coach::eval::{match_spans, Counts, Span, ZjuTruth};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn analyze(clip: &Path) -> Value {
+    let out = common::run(&["analyze", clip.to_str().unwrap(), "--json", "-", "-q"]);
+    assert!(
+        out.status.success(),
+        "{clip:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn spans(doc: &Value, kind: &str) -> Vec<Span> {
+    doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == kind)
+        .map(|e| Span {
+            start: e["start_frame"].as_u64().unwrap(),
+            end: e["end_frame"].as_u64().unwrap(),
+        })
+        .collect()
+}
+
+#[test]
+fn zju_blink_f1_floor() {
+    let Some(root) = common::eval_dir("zju-dev", "zju_blink_f1_floor") else {
+        return;
+    };
+    if !common::have_ffmpeg() {
+        eprintln!("SKIPPED zju_blink_f1_floor: ffmpeg is not installed (the clips are H.264)");
+        return;
+    }
+    let mut names: Vec<String> = std::fs::read_dir(root.join("clips"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(String::from))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 40);
+    // Two workers: the machine has two cores.
+    let results: Vec<(String, Counts)> = std::thread::scope(|s| {
+        let chunks: Vec<_> = names.chunks(20).collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let root = root.clone();
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|name| {
+                            let doc = analyze(&root.join("clips").join(format!("{name}.mp4")));
+                            let truth = ZjuTruth::load(&root.join("gt"), name).unwrap();
+                            let c =
+                                match_spans(&truth.known(&spans(&doc, "blink")), &truth.blinks, 2);
+                            (name.rsplit('_').next().unwrap().to_string(), c)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let mut per: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut all = Counts::default();
+    for (cond, c) in results {
+        per.entry(cond).or_default().add(c);
+        all.add(c);
+    }
+    assert_eq!(all.tp + all.fn_, 149, "the truth has 149 blinks");
+    for (cond, c) in &per {
+        eprintln!(
+            "{cond}: precision {:.3} recall {:.3} F1 {:.3}",
+            c.precision(),
+            c.recall(),
+            c.f1()
+        );
+        assert!(c.f1() >= 0.9, "{cond}: F1 {:.3} below 0.9", c.f1());
+    }
+    eprintln!("all: F1 {:.3}", all.f1());
+    assert!(all.f1() >= 0.95, "overall F1 {:.3} below 0.95", all.f1());
+}
+
+#[test]
+fn head_dev_turns_nod_and_blinks_follow_the_timeline() {
+    let Some(root) = common::eval_dir(
+        "head-dev",
+        "head_dev_turns_nod_and_blinks_follow_the_timeline",
+    ) else {
+        return;
+    };
+    if !common::have_ffmpeg() {
+        eprintln!(
+            "SKIPPED head_dev_turns_nod_and_blinks_follow_the_timeline: ffmpeg is not installed"
+        );
+        return;
+    }
+    let doc = analyze(&root.join("webcam_pointer_demo.mp4"));
+    let events: Vec<(String, f64, f64)> = doc["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_string(),
+                e["start_s"].as_f64().unwrap(),
+                e["end_s"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let within = |kind: &str, lo: f64, hi: f64| {
+        events
+            .iter()
+            .filter(|(k, s, e)| k == kind && *s < hi && *e > lo)
+            .count()
+    };
+    // The timeline (head-dev/README.md): turns to his right at 3.3-4.5 s and
+    // 15.5-17.8 s, to his left at 9-15 s, a look-down at 19.0-19.7 s.
+    assert_eq!(within("turn_right", 3.0, 5.0), 1, "{events:?}");
+    assert_eq!(within("turn_right", 15.0, 18.5), 1, "{events:?}");
+    assert_eq!(within("turn_left", 8.5, 15.5), 1, "{events:?}");
+    assert_eq!(within("nod", 18.8, 20.2), 1, "{events:?}");
+    assert_eq!(
+        within("turn_left", 0.0, 8.5) + within("turn_right", 5.0, 15.0),
+        0,
+        "{events:?}"
+    );
+    // The look-down narrows the eyes but is not a blink; blinks near 1.5 s,
+    // 13.0 s and the long one at 20.4-21.2 s are found.
+    assert_eq!(within("blink", 18.9, 19.9), 0, "{events:?}");
+    assert!(
+        within("blink", 1.2, 2.3) >= 1
+            && within("blink", 12.7, 13.5) >= 1
+            && within("blink", 20.3, 21.3) >= 1,
+        "{events:?}"
+    );
+    // Yaw sign: turned to his own left (9.5-11 s) is positive, to his right negative.
+    let mean_yaw = |lo: f64, hi: f64| {
+        let v: Vec<f64> = doc["frames"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| (lo..hi).contains(&f["time_s"].as_f64().unwrap()))
+            .filter_map(|f| f["yaw_deg"].as_f64())
+            .collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    assert!(
+        mean_yaw(9.5, 11.0) > 4.0 && mean_yaw(16.0, 17.5) < -4.0 && mean_yaw(6.0, 8.0).abs() < 2.0
+    );
+}
