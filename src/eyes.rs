@@ -39,7 +39,7 @@ fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
 /// no width (degenerate landmarks).
 pub fn aspect_ratio(p: impl Fn(usize) -> [f32; 2], idx: &EyeIndices) -> Option<f32> {
     let width = dist(p(idx.corners.0), p(idx.corners.1));
-    if !(width > 1e-3) {
+    if width.is_nan() || width <= 1e-3 {
         return None;
     }
     let open: f32 = idx
@@ -75,7 +75,7 @@ mod tests {
     #[test]
     fn aspect_ratio_of_a_drawn_eye() {
         // Corners 10 px apart, lids 3 px apart: EAR 0.3; closed lids: 0.
-        let mut pts = vec![[0.0f32, 0.0]; 16];
+        let mut pts = [[0.0f32, 0.0]; 16];
         pts[8] = [10.0, 0.0];
         for (u, l) in IRIS_OUTLINE.pairs {
             pts[u] = [5.0, -1.5];

@@ -51,8 +51,23 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Rehearse with the webcam: movements are reported as they happen.
+    Practice {
+        /// Camera number (see `liveness-coach cameras`).
+        #[arg(long, default_value_t = 0)]
+        camera: u32,
+        /// Stop after this many seconds.
+        #[arg(long, default_value_t = 60.0)]
+        seconds: f64,
+    },
     /// List cameras and the formats they support.
     Cameras,
+    /// Time every pipeline stage per frame on a recording (median, 95th percentile).
+    Bench {
+        input: String,
+        #[arg(long, value_enum, default_value = "iris")]
+        eyes: EyesArg,
+    },
 }
 
 fn lang(arg: Option<LangArg>) -> Lang {
@@ -62,6 +77,13 @@ fn lang(arg: Option<LangArg>) -> Lang {
         None => {
             Lang::from_env_value(&["LC_ALL", "LC_MESSAGES", "LANG"].map(|k| std::env::var(k).ok()))
         }
+    }
+}
+
+fn eye_source(e: EyesArg) -> EyeSource {
+    match e {
+        EyesArg::Mesh => EyeSource::Mesh,
+        EyesArg::Iris => EyeSource::Iris,
     }
 }
 
@@ -75,10 +97,7 @@ fn main() -> ExitCode {
             eyes,
             quiet,
         } => {
-            let eye_source = match eyes {
-                EyesArg::Mesh => EyeSource::Mesh,
-                EyesArg::Iris => EyeSource::Iris,
-            };
+            let eye_source = eye_source(eyes);
             let args = cmd::analyze::AnalyzeArgs {
                 input,
                 json,
@@ -89,7 +108,24 @@ fn main() -> ExitCode {
             };
             cmd::analyze::run(&args).map(|doc| doc.error.is_none())
         }
+        Command::Practice { camera, seconds } => cmd::practice::run(&cmd::practice::PracticeArgs {
+            camera,
+            seconds,
+            models: cli.models.as_deref(),
+            lang,
+        }),
         Command::Cameras => cmd::cameras(),
+        Command::Bench { input, eyes } => cmd::bench::run(
+            &input,
+            cli.models.as_deref(),
+            AnalyzerOptions {
+                eye_source: eye_source(eyes),
+            },
+        )
+        .map(|text| {
+            print!("{text}");
+            true
+        }),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -69,7 +69,7 @@ impl FaceModel {
             let w: f32 = num("weight:")
                 .and_then(|s| s.parse().ok())
                 .context("pose weights: bad weight")?;
-            if id >= 468 || !(w >= 0.0) {
+            if id >= 468 || w.is_nan() || w < 0.0 {
                 bail!("pose weights: landmark {id} weight {w} out of range");
             }
             weights.push((id, w));
@@ -106,7 +106,7 @@ pub fn weighted_rotation(
     pairs: impl Iterator<Item = (Vector3<f64>, Vector3<f64>, f64)> + Clone,
 ) -> Option<Matrix3<f64>> {
     let total: f64 = pairs.clone().map(|(_, _, w)| w).sum();
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return None;
     }
     let mean_s = pairs.clone().map(|(s, _, w)| s * w).sum::<Vector3<f64>>() / total;

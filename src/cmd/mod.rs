@@ -1,6 +1,8 @@
 //! The commands: the edge where files, terminal and clock meet the core.
 
 pub mod analyze;
+pub mod bench;
+pub mod practice;
 pub mod timer;
 
 use crate::models::ModelFiles;

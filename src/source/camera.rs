@@ -48,7 +48,7 @@ impl CameraProblem {
     pub fn advice(&self) -> String {
         match self {
             CameraProblem::NoCamera => "no camera was found. Plug one in, or analyse a recording instead: \
-                `liveness-coach analyze VIDEO` (or `liveness-coach practice --source VIDEO --headless`)"
+                `liveness-coach analyze VIDEO` (any video file, a .y4m, photos, or `-` for Y4M piped from ffmpeg)"
                 .into(),
             CameraProblem::Busy => "the camera is busy: another program (a video call, a browser tab) is \
                 using it. Close that program and try again"

@@ -92,7 +92,7 @@ pub fn decode(
             break;
         };
         let score = sigmoid(logit.clamp(-SCORE_CLIP, SCORE_CLIP));
-        if !(score >= min_score) {
+        if score.is_nan() || score < min_score {
             continue;
         }
         let (cx, cy) = (r[0] / s + anchor[0], r[1] / s + anchor[1]);
