@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds (release) and runs liveness-coach; with no arguments, the webcam coach.
+#   scripts/run.sh                      # practice with the webcam
+#   scripts/run.sh analyze VIDEO        # analyse a recording
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+if [ $# -eq 0 ]; then
+  set -- practice
+fi
+exec cargo run --release --quiet -- "$@"

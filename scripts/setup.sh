@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian/Ubuntu machine with Rust lacks to build and test
+# liveness-coach: libclang-dev (nokhwa's V4L2 bindings are generated with
+# bindgen at build time) and ffmpeg (reads videos other than .y4m; the tests
+# on real footage decode H.264 with it). Does nothing when both are present.
+set -euo pipefail
+
+need=()
+dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "liveness-coach needs: ${need[*]}. Install them with your package manager (macOS: brew install llvm ffmpeg)." >&2
+  exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "Installing ${need[*]} ..." >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs the system packages the build needs, then runs every test.
+# Tests on real footage read ../shared/eval and skip with a message where it
+# is absent. Release mode: the models run 30x faster than in a debug build and
+# the dependencies are built once for both the binary and the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+cargo test --release "$@"
