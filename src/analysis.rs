@@ -42,6 +42,14 @@ pub struct FrameRecord {
     pub face_box: Option<[f32; 4]>,
     /// Faces the detector saw the last time it ran.
     pub faces_detected: usize,
+    /// This person's learned open-eye level (eye aspect ratio) at this frame.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub eye_open_level: Option<f32>,
+    /// This person's learned neutral yaw and pitch at this frame.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub neutral_yaw_deg: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub neutral_pitch_deg: Option<f32>,
     /// Both eye measures, for comparison (mesh right/left, iris right/left).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub ear_mesh: Option<[f32; 2]>,
@@ -90,9 +98,14 @@ impl Analyzer {
         obs: &mut impl StageObserver,
     ) -> Result<(FrameRecord, Observation, Vec<Event>)> {
         let seen = self.perception.process(frame, obs)?;
-        let rec = self.measure(frame, &seen);
+        let mut rec = self.measure(frame, &seen);
         obs.finished(Stage::Measure);
         let events = self.events.push(&Signals::from(&rec));
+        if rec.face {
+            rec.eye_open_level = self.events.blink.open_level;
+            rec.neutral_yaw_deg = self.events.head.yaw.value;
+            rec.neutral_pitch_deg = self.events.head.pitch.value;
+        }
         obs.finished(Stage::Events);
         Ok((rec, seen, events))
     }

@@ -209,3 +209,42 @@ pub fn yuyv_to_rgb(src: &[u8], w: usize, h: usize, rgb: &mut [u8]) -> Result<()>
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_messages_become_advice() {
+        // Messages as V4L2 / AVFoundation / Media Foundation report them.
+        assert_eq!(
+            CameraProblem::classify("Could not open device 0: Device or resource busy"),
+            CameraProblem::Busy
+        );
+        assert_eq!(
+            CameraProblem::classify("Failed to open: Permission denied (os error 13)"),
+            CameraProblem::PermissionDenied
+        );
+        assert_eq!(
+            CameraProblem::classify("Could not capture frame: No such device (os error 19)"),
+            CameraProblem::Unplugged
+        );
+        assert_eq!(
+            CameraProblem::classify("Could not open device /dev/video0: No such file or directory"),
+            CameraProblem::NoCamera
+        );
+        assert!(CameraProblem::Busy.advice().contains("another program"));
+        assert!(CameraProblem::NoCamera
+            .advice()
+            .contains("liveness-coach analyze"));
+    }
+
+    #[test]
+    fn yuyv_conversion_and_short_frames() {
+        // Two pixels: black and white, neutral chroma.
+        let mut rgb = [0u8; 6];
+        yuyv_to_rgb(&[16, 128, 235, 128], 2, 1, &mut rgb).unwrap();
+        assert_eq!(rgb, [0, 0, 0, 255, 255, 255]);
+        assert!(yuyv_to_rgb(&[16, 128], 2, 1, &mut rgb).is_err());
+    }
+}
