@@ -42,6 +42,16 @@ pub struct FrameRecord {
     pub face_box: Option<[f32; 4]>,
     /// Faces the detector saw the last time it ran.
     pub faces_detected: usize,
+    /// Lighting of the face (see `lighting`): mean face and background luma
+    /// (0-255), fraction of blown-out face pixels, left-right balance.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub face_luma: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub background_luma: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub face_clipped: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub side_balance: Option<f32>,
     /// This person's learned open-eye level (eye aspect ratio) at this frame.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub eye_open_level: Option<f32>,
@@ -138,6 +148,12 @@ impl Analyzer {
             rec.yaw_deg = Some(p.yaw);
             rec.pitch_deg = Some(p.pitch);
             rec.roll_deg = Some(p.roll);
+        }
+        if let Some(l) = crate::lighting::measure(frame, &face.landmarks) {
+            rec.face_luma = Some(l.face_luma);
+            rec.background_luma = l.background_luma;
+            rec.face_clipped = Some(l.face_clipped);
+            rec.side_balance = Some(l.side_balance);
         }
         let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
         for p in &face.landmarks {

@@ -14,6 +14,7 @@ pub mod events;
 pub mod eyes;
 pub mod frame;
 pub mod i18n;
+pub mod lighting;
 pub mod models;
 pub mod pose;
 pub mod report;

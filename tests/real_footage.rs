@@ -205,3 +205,50 @@ fn head_dev_turns_nod_and_blinks_follow_the_timeline() {
         mean_yaw(9.5, 11.0) > 4.0 && mean_yaw(16.0, 17.5) < -4.0 && mean_yaw(6.0, 8.0).abs() < 2.0
     );
 }
+
+#[test]
+fn yale_side_light_shows_in_the_balance_of_the_face_halves() {
+    let Some(root) = common::eval_dir(
+        "yale",
+        "yale_side_light_shows_in_the_balance_of_the_face_halves",
+    ) else {
+        return;
+    };
+    let doc = analyze(&root.join("images"));
+    let mut files: Vec<String> = std::fs::read_dir(root.join("images"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    files.sort();
+    let labels = std::fs::read_to_string(root.join("labels.csv")).unwrap();
+    let lighting: BTreeMap<&str, &str> = labels
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            Some((*c.first()?, *c.get(3)?))
+        })
+        .collect();
+    let frames = doc["frames"].as_array().unwrap();
+    assert_eq!(frames.len(), files.len());
+    let (mut side_hit, mut side_n, mut other_hit, mut other_n) = (0, 0, 0, 0);
+    for (f, name) in frames.iter().zip(&files) {
+        let balance = f["side_balance"]
+            .as_f64()
+            .expect("a face in every Yale photo")
+            .abs();
+        if lighting[name.as_str()].ends_with("_side") {
+            side_n += 1;
+            side_hit += (balance >= 0.2) as usize;
+        } else {
+            other_n += 1;
+            other_hit += (balance >= 0.2) as usize;
+        }
+    }
+    assert_eq!(side_n, 30);
+    assert_eq!(side_hit, 30, "every side-lit face is unbalanced");
+    assert!(
+        other_hit * 50 <= other_n,
+        "{other_hit} of {other_n} evenly lit faces look unbalanced"
+    );
+}
