@@ -95,6 +95,7 @@ fn stop_child(child: &mut Child, stderr: &mut Option<std::thread::JoinHandle<Str
         text.lines().last().unwrap_or(text).to_string()
     }
 }
+
 /// Frame count from `ffprobe` when it is there (for the progress bar only).
 fn probe_frames(path: &Path) -> Option<u64> {
     let out = Command::new("ffprobe")
