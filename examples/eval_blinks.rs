@@ -12,9 +12,8 @@
 use anyhow::{Context, Result};
 use liveness_coach::analysis::{analyze_source, Analyzer, AnalyzerOptions, EyeSource, FrameRecord};
 use liveness_coach::eval::{
-    fixed_threshold_blinks, match_spans, replay_events, Counts, Span, ZjuTruth,
+    blink_spans, fixed_threshold_blinks, keep_every, match_spans, replay_events, Counts, ZjuTruth,
 };
-use liveness_coach::events::EventKind;
 use liveness_coach::models::ModelFiles;
 use liveness_coach::report::json::AnalysisDoc;
 use liveness_coach::source::open_path;
@@ -51,7 +50,7 @@ fn main() -> Result<()> {
     let mut ours: BTreeMap<String, Counts> = BTreeMap::new();
     let mut fixed: BTreeMap<(String, u32, usize), Counts> = BTreeMap::new();
     for name in &clips {
-        let mut truth = ZjuTruth::load(&root.join("gt"), name)?;
+        let truth = ZjuTruth::load(&root.join("gt"), name)?;
         let frames: Vec<FrameRecord> = match &replay {
             Some(dir) => {
                 let doc: AnalysisDoc =
@@ -82,32 +81,10 @@ fn main() -> Result<()> {
                 clip.frames
             }
         };
-        // Decimate: keep every K-th frame, renumbered, and the truth in those frames.
-        let frames: Vec<FrameRecord> = frames
-            .into_iter()
-            .filter(|f| f.index % every == 0)
-            .map(|mut f| {
-                f.index /= every;
-                f
-            })
-            .collect();
-        for b in truth
-            .blinks
-            .iter_mut()
-            .chain(std::iter::once(&mut truth.annotated))
-        {
-            b.start /= every;
-            b.end /= every;
-        }
+        let frames = keep_every(&frames, every);
+        let truth = truth.keep_every(every);
         let cond = name.rsplit('_').next().unwrap_or("?").to_string();
-        let pred: Vec<Span> = replay_events(&frames, eyes)
-            .iter()
-            .filter(|e| e.kind == EventKind::Blink)
-            .map(|e| Span {
-                start: e.start_frame,
-                end: e.end_frame,
-            })
-            .collect();
+        let pred = blink_spans(&replay_events(&frames, eyes));
         let c = match_spans(&truth.known(&pred), &truth.blinks, 2);
         if c.fp + c.fn_ > 0 {
             eprintln!(

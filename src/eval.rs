@@ -101,6 +101,20 @@ impl ZjuTruth {
         Ok(ZjuTruth { blinks, annotated })
     }
 
+    /// The truth for the same clip with only every `k`-th frame kept (see
+    /// [`keep_every`]): frame numbers divided by `k`.
+    pub fn keep_every(&self, k: u64) -> ZjuTruth {
+        let k = k.max(1);
+        let scale = |s: &Span| Span {
+            start: s.start / k,
+            end: s.end / k,
+        };
+        ZjuTruth {
+            blinks: self.blinks.iter().map(scale).collect(),
+            annotated: scale(&self.annotated),
+        }
+    }
+
     /// Drops predictions that lie wholly in unannotated frames.
     pub fn known(&self, pred: &[Span]) -> Vec<Span> {
         pred.iter()
@@ -191,6 +205,35 @@ mod tests {
         assert_eq!(b, vec![s(14, 23), s(65, 69)]);
         assert!(parse_blinks("h\n1,x,3\n").is_err());
     }
+}
+
+/// Every `k`-th frame, renumbered from 0: the clip as a camera running at
+/// 1/k of its frame rate would have delivered it.
+pub fn keep_every(
+    frames: &[crate::analysis::FrameRecord],
+    k: u64,
+) -> Vec<crate::analysis::FrameRecord> {
+    let k = k.max(1);
+    frames
+        .iter()
+        .filter(|f| f.index % k == 0)
+        .map(|f| crate::analysis::FrameRecord {
+            index: f.index / k,
+            ..f.clone()
+        })
+        .collect()
+}
+
+/// The frame spans of the blinks among `events`.
+pub fn blink_spans(events: &[crate::events::Event]) -> Vec<Span> {
+    events
+        .iter()
+        .filter(|e| e.kind == crate::events::EventKind::Blink)
+        .map(|e| Span {
+            start: e.start_frame,
+            end: e.end_frame,
+        })
+        .collect()
 }
 
 /// Re-runs the event detectors over recorded frame measures (no inference),

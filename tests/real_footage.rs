@@ -7,7 +7,9 @@
 
 mod common;
 use liveness_coach::analysis::{EyeSource, FrameRecord};
-use liveness_coach::eval::{match_spans, replay_events, Counts, Span, ZjuTruth};
+use liveness_coach::eval::{
+    blink_spans, keep_every, match_spans, replay_events, Counts, Span, ZjuTruth,
+};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -108,32 +110,9 @@ fn zju_blink_f1_floor() {
 /// The clip as a 15 fps camera would deliver it: every other frame's
 /// measures through the event detectors, against the truth halved.
 fn at_15_fps(doc: &Value, truth: &ZjuTruth) -> Counts {
-    let frames: Vec<FrameRecord> =
-        serde_json::from_value::<Vec<FrameRecord>>(doc["frames"].clone())
-            .unwrap()
-            .into_iter()
-            .filter(|f| f.index % 2 == 0)
-            .map(|mut f| {
-                f.index /= 2;
-                f
-            })
-            .collect();
-    let pred: Vec<Span> = replay_events(&frames, EyeSource::Iris)
-        .iter()
-        .filter(|e| e.kind == liveness_coach::events::EventKind::Blink)
-        .map(|e| Span {
-            start: e.start_frame,
-            end: e.end_frame,
-        })
-        .collect();
-    let half = |s: &Span| Span {
-        start: s.start / 2,
-        end: s.end / 2,
-    };
-    let t = ZjuTruth {
-        blinks: truth.blinks.iter().map(half).collect(),
-        annotated: half(&truth.annotated),
-    };
+    let frames: Vec<FrameRecord> = serde_json::from_value(doc["frames"].clone()).unwrap();
+    let pred = blink_spans(&replay_events(&keep_every(&frames, 2), EyeSource::Iris));
+    let t = truth.keep_every(2);
     match_spans(&t.known(&pred), &t.blinks, 2)
 }
 
