@@ -23,6 +23,17 @@ pub enum EyeSource {
     Iris,
 }
 
+impl EyeSource {
+    /// The (right, left) openness to use, given both measures; the iris
+    /// setting falls back to the mesh where the iris model gave nothing.
+    pub fn pick<T>(self, mesh: Option<T>, iris: Option<T>) -> Option<T> {
+        match self {
+            EyeSource::Iris => iris.or(mesh),
+            EyeSource::Mesh => mesh,
+        }
+    }
+}
+
 /// Everything measured on one frame. Values are `None` where there is no face.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct FrameRecord {
@@ -136,11 +147,7 @@ impl Analyzer {
         let iris = face.eyes.as_ref().and_then(eyes::iris_openness);
         rec.ear_mesh = mesh.map(|(r, l)| [r, l]);
         rec.ear_iris = iris.map(|(r, l)| [r, l]);
-        let chosen = match self.options.eye_source {
-            EyeSource::Iris => iris.or(mesh),
-            EyeSource::Mesh => mesh,
-        };
-        if let Some((r, l)) = chosen {
+        if let Some((r, l)) = self.options.eye_source.pick(mesh, iris) {
             rec.eye_open_right = Some(r);
             rec.eye_open_left = Some(l);
         }
@@ -155,14 +162,7 @@ impl Analyzer {
             rec.face_clipped = Some(l.face_clipped);
             rec.side_balance = Some(l.side_balance);
         }
-        let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-        for p in &face.landmarks {
-            x0 = x0.min(p[0]);
-            y0 = y0.min(p[1]);
-            x1 = x1.max(p[0]);
-            y1 = y1.max(p[1]);
-        }
-        rec.face_box = Some([x0, y0, x1, y1]);
+        rec.face_box = crate::vision::roi::bounds(face.landmarks.iter().map(|p| [p[0], p[1]]));
         rec
     }
 

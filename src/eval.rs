@@ -242,17 +242,12 @@ pub fn replay_events(
     frames: &[crate::analysis::FrameRecord],
     eyes: crate::analysis::EyeSource,
 ) -> Vec<crate::events::Event> {
-    use crate::analysis::EyeSource;
     use crate::events::{EventTracker, Signals};
     let mut tracker = EventTracker::default();
     let mut out = Vec::new();
     for f in frames {
         let mut s = Signals::from(f);
-        let pick = match eyes {
-            EyeSource::Mesh => f.ear_mesh,
-            EyeSource::Iris => f.ear_iris.or(f.ear_mesh),
-        };
-        if let Some([r, l]) = pick {
+        if let Some([r, l]) = eyes.pick(f.ear_mesh, f.ear_iris) {
             s.eyes = Some((r, l));
         }
         out.extend(tracker.push(&s));

@@ -54,13 +54,7 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<Lighting> {
         .iter()
         .map(|&i| [landmarks[i][0], landmarks[i][1]])
         .collect();
-    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-    for p in &poly {
-        x0 = x0.min(p[0]);
-        y0 = y0.min(p[1]);
-        x1 = x1.max(p[0]);
-        y1 = y1.max(p[1]);
-    }
+    let [x0, y0, x1, y1] = crate::vision::roi::bounds(poly.iter().copied())?;
     if !(x1 > x0 && y1 > y0) {
         return None;
     }

@@ -51,25 +51,25 @@ impl Roi {
     }
 }
 
+/// The axis-aligned bounds (x0, y0, x1, y1) of `points`; `None` when empty.
+pub fn bounds(points: impl Iterator<Item = [f32; 2]>) -> Option<[f32; 4]> {
+    let b = points.fold([f32::MAX, f32::MAX, f32::MIN, f32::MIN], |b, [x, y]| {
+        [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
+    });
+    (b[0] <= b[2]).then_some(b)
+}
+
 /// The tightest rotated square around `points`, aligned with `angle`, grown
 /// by `scale` (MediaPipe's "square_long" rectangle transformation).
 pub fn roi_around(
-    points: impl Iterator<Item = [f32; 2]> + Clone,
+    points: impl Iterator<Item = [f32; 2]>,
     angle: f32,
     scale: f32,
 ) -> Option<Roi> {
     let (sin, cos) = angle.sin_cos();
-    let (mut lo_u, mut hi_u, mut lo_v, mut hi_v) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
-    for [x, y] in points {
-        let (u, v) = (x * cos + y * sin, -x * sin + y * cos);
-        lo_u = lo_u.min(u);
-        hi_u = hi_u.max(u);
-        lo_v = lo_v.min(v);
-        hi_v = hi_v.max(v);
-    }
-    if lo_u > hi_u {
-        return None;
-    }
+    // Bounds in the square's own (rotated) axes.
+    let [lo_u, lo_v, hi_u, hi_v] =
+        bounds(points.map(|[x, y]| [x * cos + y * sin, -x * sin + y * cos]))?;
     let (mu, mv) = ((lo_u + hi_u) / 2.0, (lo_v + hi_v) / 2.0);
     let roi = Roi {
         cx: mu * cos - mv * sin,
