@@ -42,6 +42,15 @@ impl Lang {
         }
     }
 
+    /// `text(m)` with every `{key}` replaced by its value.
+    pub fn fill(self, m: Msg, vars: &[(&str, &str)]) -> String {
+        let mut out = self.text(m).to_string();
+        for (k, v) in vars {
+            out = out.replace(&format!("{{{k}}}"), v);
+        }
+        out
+    }
+
     pub fn event_name(self, k: EventKind) -> &'static str {
         self.text(match k {
             EventKind::Blink => Msg::Blink,
@@ -77,6 +86,69 @@ messages! {
     TurnLeft => "turn left", "向左转头";
     TurnRight => "turn right", "向右转头";
     Nod => "nod", "点头";
+    HintNoFace => "No face in view", "画面中没有人脸";
+    AdviceNoFace => "Sit in front of the camera with your whole face inside the oval.", "请坐在摄像头前，让整张脸位于椭圆框内。";
+    HintFaceCutOff => "Part of your face is out of the picture", "脸的一部分在画面外";
+    AdviceFaceCutOff => "Move so that your whole face, forehead to chin, is inside the picture.", "请移动位置，让整张脸（从额头到下巴）都在画面内。";
+    HintFaceTooSmall => "Move closer", "请靠近一些";
+    AdviceFaceTooSmall => "Move closer until your face fills the oval: a check needs enough detail of your face.", "请靠近摄像头，直到脸部填满椭圆框：检测需要足够清晰的面部细节。";
+    HintFaceTooLarge => "Move back a little", "请稍微后退";
+    AdviceFaceTooLarge => "Move back until your forehead and chin fit inside the oval.", "请后退，直到额头和下巴都在椭圆框内。";
+    HintFaceOffCenter => "Centre your face in the oval", "请把脸移到椭圆框中央";
+    AdviceFaceOffCenter => "Move yourself or the camera so that your face is in the middle of the picture.", "请移动自己或调整摄像头，让脸位于画面中央。";
+    HintTooDark => "Too dark: face a window or lamp", "太暗：请面向窗户或灯光";
+    AdviceTooDark => "Turn on a light in front of you or face a window; do not do the check in a dark room.", "请打开面前的灯或面向窗户；不要在昏暗的房间里进行检测。";
+    HintBacklit => "Light is behind you", "逆光：光源在你身后";
+    AdviceBacklit => "Turn so that the window or lamp is in front of you, not behind.", "请转身，让窗户或灯光在你前方，而不是身后。";
+    HintTooBright => "Too bright: your face is washed out", "太亮：脸部过曝";
+    AdviceTooBright => "Move out of direct light or dim the lamp; soft light from the front is best.", "请避开直射光或调暗灯光；来自正面的柔和光线最好。";
+    HintUnevenLight => "One side of your face is in shadow", "脸的一侧处于阴影中";
+    AdviceUnevenLight => "Face the light squarely, or add light on the darker side.", "请正对光源，或在较暗的一侧补光。";
+    HintNotSteady => "Hold still", "请保持不动";
+    AdviceNotSteady => "Keep your head still until the countdown ends.", "倒计时结束前请保持头部不动。";
+    GetReady => "Get ready", "准备";
+    GetReadyBody => "Sit about an arm's length from the camera, in even light.", "请坐在离摄像头约一臂远的地方，保持光线均匀。";
+    PressSpace => "Press Space to start", "按空格键开始";
+    FitOval => "Fit your face in the oval", "请把脸放入椭圆框内";
+    LookAndHold => "Look at the camera and hold still", "请看着摄像头，保持不动";
+    PromptBlink => "Blink", "请眨眼";
+    PromptTurnLeft => "Turn your head to the left", "请向左转头";
+    PromptTurnRight => "Turn your head to the right", "请向右转头";
+    PromptNod => "Nod your head", "请点头";
+    ThenBack => "then face the camera again", "然后转回正对摄像头";
+    PromptOf => "Prompt {i} of {n}", "第 {i}/{n} 个动作";
+    PromptPassed => "Done", "完成";
+    PromptFailed => "Not accepted", "未通过";
+    ResultTitle => "Result", "结果";
+    AllPassed => "Every prompt passed", "全部动作通过";
+    SomeFailed => "{n} of {m} prompts failed", "{m} 个动作中有 {n} 个未通过";
+    KeysResult => "R: try again    Q: quit", "R：再试一次    Q：退出";
+    KeysRunning => "Q: quit    L: landmarks", "Q：退出    L：显示特征点";
+    Passed => "passed", "通过";
+    Failed => "failed", "未通过";
+    ReasonTimeout => "nothing was seen in time", "规定时间内未检测到动作";
+    ReasonTooFast => "too fast: move slowly and smoothly", "太快：请缓慢平稳地移动";
+    ReasonTooSlow => "too slow: finish the movement in time", "太慢：请在规定时间内完成动作";
+    ReasonNotFarEnough => "not far enough: go further, then come back", "幅度不够：请动作再大一些，然后回正";
+    ReasonWrongDirection => "the other way", "方向错误";
+    ReasonFaceLost => "your face was lost: stay in view", "人脸丢失：请保持在画面内";
+    ReasonFaceLeftOval => "your face left the oval", "脸离开了椭圆框";
+    ReasonEnded => "the session ended first", "会话提前结束";
+    CmpFaster => "Your {kind} got faster each time ({values}).", "你的{kind}一次比一次快（{values}）。";
+    CmpSlower => "Your {kind} got slower each time ({values}).", "你的{kind}一次比一次慢（{values}）。";
+    CmpFurther => "Your {kind} went further each time ({values}).", "你的{kind}幅度一次比一次大（{values}）。";
+    CmpShorter => "Your {kind} went less far each time ({values}).", "你的{kind}幅度一次比一次小（{values}）。";
+    CmpPassed => "Prompts passed per attempt: {values}.", "每次尝试通过的动作数：{values}。";
+    SessionSummary => "Session summary", "练习总结";
+    AttemptN => "Attempt {n}", "第 {n} 次尝试";
+    ProblemsSeen => "Problems seen", "发现的问题";
+    NoProblems => "No lighting or framing problems seen.", "未发现光线或取景问题。";
+    CameraDelivered => "Camera: {fps} fps at {w}x{h}", "摄像头：实际 {fps} 帧/秒，分辨率 {w}x{h}";
+    CameraBelowMinimum => "Below 15 fps or 640x480: real checks may refuse this camera.", "低于 15 帧/秒或 640x480：真实检测可能不接受此摄像头。";
+    ReportSaved => "Report saved to {path}", "报告已保存到 {path}";
+    RecordingSaved => "Recording saved to {path}", "录像已保存到 {path}";
+    Seconds => "s", "秒";
+    StreamEnded => "The recording ended", "录像已播放完毕";
 }
 
 #[cfg(test)]
@@ -94,6 +166,27 @@ mod tests {
                 "{m:?}: Chinese text has no Chinese"
             );
         }
+    }
+
+    #[test]
+    fn both_languages_use_the_same_placeholders() {
+        let keys = |t: &str| {
+            let mut v: Vec<String> = t
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(k, _)| k.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        for m in Msg::ALL {
+            let (en, zh) = m.texts();
+            assert_eq!(keys(en), keys(zh), "{m:?}");
+        }
+        assert_eq!(
+            Lang::Zh.fill(Msg::SomeFailed, &[("n", "1"), ("m", "4")]),
+            "4 个动作中有 1 个未通过"
+        );
     }
 
     #[test]

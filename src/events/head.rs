@@ -14,7 +14,7 @@
 //! 5-degree minimum turn. Its look-down peaks at 22 degrees; talking-face
 //! nods at 9-20; hence an 8-degree minimum nod (docs/head-pose.md).
 
-use super::{Event, EventKind, Signals};
+use super::{Attempt, Event, EventKind, Outcome, Signals};
 
 pub const NEUTRAL_INIT_S: f64 = 0.5;
 pub const NEUTRAL_TAU_S: f64 = 2.0;
@@ -90,8 +90,14 @@ impl Excursion {
         self.open.is_some()
     }
 
+    /// The excursion under way: when it started and its peak so far.
+    pub fn current(&self) -> Option<(f64, f32)> {
+        self.open.map(|(start, peak)| (start.time_s, peak))
+    }
+
     /// `d` is the signed distance from neutral in this excursion's direction.
-    fn push(&mut self, s: &Signals, d: f32) -> Option<Event> {
+    /// Returns every excursion that came back, whether or not it counts.
+    fn push(&mut self, s: &Signals, d: f32) -> Option<Attempt> {
         let enter = self.min_deg * ENTER_FRACTION;
         let mut out = None;
         match self.open {
@@ -101,16 +107,24 @@ impl Excursion {
                 let peak = peak.max(d);
                 if d < enter && d < peak * 0.5 {
                     let end = self.last.unwrap_or(*s);
-                    if peak >= self.min_deg && end.time_s - start.time_s <= self.max_s {
-                        out = Some(Event {
+                    let outcome = if peak < self.min_deg {
+                        Outcome::TooSmall
+                    } else if end.time_s - start.time_s > self.max_s {
+                        Outcome::TooLong
+                    } else {
+                        Outcome::Done
+                    };
+                    out = Some(Attempt {
+                        event: Event {
                             kind: self.kind,
                             start_frame: start.index,
                             end_frame: end.index,
                             start_s: start.time_s,
                             end_s: end.time_s,
                             magnitude: peak,
-                        });
-                    }
+                        },
+                        outcome,
+                    });
                     self.open = None;
                 } else {
                     self.open = Some((start, peak));
@@ -154,7 +168,28 @@ impl HeadDetector {
         Some((yaw - self.yaw.value?, pitch - self.pitch.value?))
     }
 
+    /// The excursion of `kind` under way, if any: (start time, peak degrees).
+    pub fn in_progress(&self, kind: EventKind) -> Option<(f64, f32)> {
+        match kind {
+            EventKind::TurnLeft => self.left.current(),
+            EventKind::TurnRight => self.right.current(),
+            EventKind::Nod => self.nod.current(),
+            EventKind::Blink => None,
+        }
+    }
+
+    /// Feeds one frame; returns the movements that counted.
     pub fn push(&mut self, s: &Signals) -> Vec<Event> {
+        self.push_attempts(s)
+            .into_iter()
+            .filter(|a| a.outcome == Outcome::Done)
+            .map(|a| a.event)
+            .collect()
+    }
+
+    /// Feeds one frame; returns every excursion that came back on it,
+    /// including those that fell short or took too long.
+    pub fn push_attempts(&mut self, s: &Signals) -> Vec<Attempt> {
         let Some((yaw, pitch, _)) = s.pose else {
             // A face that leaves mid-movement breaks the movement.
             self.left.reset();
@@ -261,5 +296,31 @@ mod tests {
     fn too_slow_an_excursion_is_not_a_nod() {
         let s = series(10.0, |_| 0.0, |t| -bump(t, 1.0, 6.0, 15.0));
         assert!(run(&s).is_empty());
+    }
+
+    #[test]
+    fn near_misses_say_why_they_did_not_count() {
+        let attempts = |s: &[Signals]| {
+            let mut d = HeadDetector::default();
+            s.iter()
+                .flat_map(|x| d.push_attempts(x))
+                .map(|a| (a.event.kind, a.outcome))
+                .collect::<Vec<_>>()
+        };
+        // A 4-degree turn: started (past half the minimum) but not far enough.
+        let s = series(6.0, |t| bump(t, 2.0, 4.0, 4.0), |_| 0.0);
+        assert_eq!(attempts(&s), vec![(EventKind::TurnLeft, Outcome::TooSmall)]);
+        // A 15-degree nod that takes 5 s: far enough, too long.
+        let s = series(10.0, |_| 0.0, |t| -bump(t, 1.0, 6.0, 15.0));
+        assert_eq!(attempts(&s), vec![(EventKind::Nod, Outcome::TooLong)]);
+        // While it is under way, the detector says so.
+        let mut d = HeadDetector::default();
+        let s = series(3.0, |t| if t > 1.0 { 12.0 } else { 0.0 }, |_| 0.0);
+        for x in &s {
+            d.push(x);
+        }
+        let (start, peak) = d.in_progress(EventKind::TurnLeft).expect("turn under way");
+        assert!((1.0..1.1).contains(&start) && peak > 11.0);
+        assert!(d.in_progress(EventKind::TurnRight).is_none());
     }
 }

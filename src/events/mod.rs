@@ -57,6 +57,25 @@ pub struct Event {
     pub magnitude: f32,
 }
 
+/// How an excursion of the head ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Far enough and back in time: it counts.
+    Done,
+    /// Came back before reaching the minimum angle.
+    TooSmall,
+    /// Reached the angle but took longer than the time limit to come back.
+    TooLong,
+}
+
+/// A movement that started and came back, whether or not it counted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attempt {
+    pub event: Event,
+    pub outcome: Outcome,
+}
+
 /// The per-frame inputs of the event detectors.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Signals {
@@ -87,14 +106,23 @@ impl From<&FrameRecord> for Signals {
 pub struct EventTracker {
     pub blink: blink::BlinkDetector,
     pub head: head::HeadDetector,
+    /// Head movements that came back on the last frame but did not count
+    /// (too small, too long): what a coach explains after a failed prompt.
+    pub near_misses: Vec<Attempt>,
 }
 
 impl EventTracker {
     /// Feeds one frame; returns the events that completed on it.
     pub fn push(&mut self, s: &Signals) -> Vec<Event> {
-        let mut out = Vec::new();
-        out.extend(self.blink.push(s));
-        out.extend(self.head.push(s));
+        let mut out = self.blink.push(s);
+        self.near_misses.clear();
+        for a in self.head.push_attempts(s) {
+            if a.outcome == Outcome::Done {
+                out.push(a.event);
+            } else {
+                self.near_misses.push(a);
+            }
+        }
         out
     }
 

@@ -1,0 +1,306 @@
+//! Hints: what would make a real check fail right now, with stable codes.
+//!
+//! Each frame gives raw conditions (pure functions of the frame's measures:
+//! [`framing`], [`light`]); a [`Hysteresis`] per code turns them into hints
+//! that appear only while a problem lasts and do not flicker, and every hint
+//! that showed is kept as a [`HintSpan`] for the reports.
+
+pub mod framing;
+pub mod hysteresis;
+pub mod light;
+
+use crate::analysis::FrameRecord;
+use crate::i18n::Msg;
+pub use hysteresis::{Change, Hysteresis};
+use serde::{Deserialize, Serialize};
+
+/// A reason a check could fail, as a stable snake_case code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum HintCode {
+    NoFace,
+    FaceCutOff,
+    FaceTooSmall,
+    FaceTooLarge,
+    FaceOffCenter,
+    TooDark,
+    Backlit,
+    TooBright,
+    UnevenLight,
+    NotSteady,
+}
+
+impl HintCode {
+    /// In order of importance: the first active one is the one to fix first.
+    pub const ALL: [HintCode; 10] = [
+        HintCode::NoFace,
+        HintCode::FaceCutOff,
+        HintCode::FaceTooSmall,
+        HintCode::FaceTooLarge,
+        HintCode::FaceOffCenter,
+        HintCode::TooDark,
+        HintCode::Backlit,
+        HintCode::TooBright,
+        HintCode::UnevenLight,
+        HintCode::NotSteady,
+    ];
+    pub const COUNT: usize = HintCode::ALL.len();
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            HintCode::NoFace => "no_face",
+            HintCode::FaceCutOff => "face_cut_off",
+            HintCode::FaceTooSmall => "face_too_small",
+            HintCode::FaceTooLarge => "face_too_large",
+            HintCode::FaceOffCenter => "face_off_center",
+            HintCode::TooDark => "too_dark",
+            HintCode::Backlit => "backlit",
+            HintCode::TooBright => "too_bright",
+            HintCode::UnevenLight => "uneven_light",
+            HintCode::NotSteady => "not_steady",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<HintCode> {
+        HintCode::ALL.into_iter().find(|c| c.code() == s)
+    }
+
+    /// The short line shown live, and the advice: what to change.
+    pub fn messages(self) -> (Msg, Msg) {
+        match self {
+            HintCode::NoFace => (Msg::HintNoFace, Msg::AdviceNoFace),
+            HintCode::FaceCutOff => (Msg::HintFaceCutOff, Msg::AdviceFaceCutOff),
+            HintCode::FaceTooSmall => (Msg::HintFaceTooSmall, Msg::AdviceFaceTooSmall),
+            HintCode::FaceTooLarge => (Msg::HintFaceTooLarge, Msg::AdviceFaceTooLarge),
+            HintCode::FaceOffCenter => (Msg::HintFaceOffCenter, Msg::AdviceFaceOffCenter),
+            HintCode::TooDark => (Msg::HintTooDark, Msg::AdviceTooDark),
+            HintCode::Backlit => (Msg::HintBacklit, Msg::AdviceBacklit),
+            HintCode::TooBright => (Msg::HintTooBright, Msg::AdviceTooBright),
+            HintCode::UnevenLight => (Msg::HintUnevenLight, Msg::AdviceUnevenLight),
+            HintCode::NotSteady => (Msg::HintNotSteady, Msg::AdviceNotSteady),
+        }
+    }
+}
+
+/// The raw conditions of one frame: `Some(value)` where a code's condition
+/// holds, with the measured value behind it.
+pub type Conditions = [Option<f32>; HintCode::COUNT];
+
+/// The raw conditions of one analysed frame of a `width` x `height` stream.
+/// `not_steady` is decided by whoever knows the person should hold still
+/// (the session), so it is not set here.
+pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
+    let mut c: Conditions = [None; HintCode::COUNT];
+    let mut set = |code: HintCode, holds: bool, value: f32| {
+        if holds {
+            c[code.index()] = Some(value);
+        }
+    };
+    if !rec.face {
+        set(HintCode::NoFace, true, 0.0);
+        return c;
+    }
+    if let Some(f) = rec
+        .face_box
+        .and_then(|b| framing::Framing::measure(b, width, height))
+    {
+        set(HintCode::FaceCutOff, f.cut_off(), f.outside);
+        set(HintCode::FaceTooSmall, f.too_small(), f.size);
+        set(HintCode::FaceTooLarge, f.too_large(), f.size);
+        let off = f.offset.0.abs().max(f.offset.1.abs());
+        set(HintCode::FaceOffCenter, f.off_center(), off);
+    }
+    if let (Some(face_luma), Some(face_clipped), Some(side_balance)) =
+        (rec.face_luma, rec.face_clipped, rec.side_balance)
+    {
+        let l = light::LightMeasures {
+            face_luma,
+            background_luma: rec.background_luma,
+            face_clipped,
+            side_balance,
+        };
+        set(HintCode::TooDark, l.too_dark(), face_luma);
+        set(
+            HintCode::Backlit,
+            l.backlit(),
+            l.backlight_ratio().unwrap_or(0.0),
+        );
+        set(HintCode::TooBright, l.too_bright(), face_clipped);
+        set(HintCode::UnevenLight, l.uneven(), side_balance);
+    }
+    c
+}
+
+/// A hint that showed, frames inclusive, with the mean measured value while
+/// its condition held.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HintSpan {
+    pub code: HintCode,
+    pub start_frame: u64,
+    pub end_frame: u64,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub value: f32,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Run {
+    /// First frame of the current raw run of the condition.
+    raw_start: Option<(u64, f64)>,
+    last_true: (u64, f64),
+    /// The hint is showing: where its span started, and the value sum.
+    open: Option<((u64, f64), f64, u32)>,
+}
+
+/// Hysteresis over every code, and the spans of the hints that showed.
+#[derive(Clone, Debug)]
+pub struct HintTracker {
+    switches: [Hysteresis; HintCode::COUNT],
+    runs: [Run; HintCode::COUNT],
+    pub spans: Vec<HintSpan>,
+}
+
+impl Default for HintTracker {
+    fn default() -> Self {
+        HintTracker {
+            switches: std::array::from_fn(|i| match HintCode::ALL[i] {
+                // Raised by the session only once the countdown restarted,
+                // which already takes a real movement: show it at once.
+                HintCode::NotSteady => Hysteresis::new(0.0, hysteresis::OFF_AFTER_S),
+                _ => Hysteresis::default(),
+            }),
+            runs: std::array::from_fn(|_| Run::default()),
+            spans: Vec::new(),
+        }
+    }
+}
+
+impl HintTracker {
+    /// Feeds one frame's conditions.
+    pub fn push(&mut self, index: u64, t: f64, cond: &Conditions) {
+        for code in HintCode::ALL {
+            let i = code.index();
+            let run = &mut self.runs[i];
+            let holds = cond[i];
+            if let Some(v) = holds {
+                if run.raw_start.is_none() {
+                    run.raw_start = Some((index, t));
+                }
+                run.last_true = (index, t);
+                if let Some((_, sum, n)) = &mut run.open {
+                    *sum += v as f64;
+                    *n += 1;
+                }
+            } else {
+                run.raw_start = None;
+            }
+            match self.switches[i].push(t, holds.is_some()) {
+                Some(Change::On { .. }) => {
+                    let start = run.raw_start.unwrap_or((index, t));
+                    run.open = Some((start, holds.unwrap_or(0.0) as f64, 1));
+                }
+                Some(Change::Off { .. }) => self.close(code),
+                None => {}
+            }
+        }
+    }
+
+    fn close(&mut self, code: HintCode) {
+        let run = &mut self.runs[code.index()];
+        if let Some(((start_frame, start_s), sum, n)) = run.open.take() {
+            let (end_frame, end_s) = run.last_true;
+            self.spans.push(HintSpan {
+                code,
+                start_frame,
+                end_frame: end_frame.max(start_frame),
+                start_s,
+                end_s: end_s.max(start_s),
+                value: (sum / n.max(1) as f64) as f32,
+            });
+        }
+    }
+
+    /// Whether a hint is showing.
+    pub fn active(&self, code: HintCode) -> bool {
+        self.switches[code.index()].active()
+    }
+
+    /// The hints showing now, most important first.
+    pub fn showing(&self) -> impl Iterator<Item = HintCode> + '_ {
+        HintCode::ALL.into_iter().filter(|c| self.active(*c))
+    }
+
+    /// Ends the stream: hints still showing end at their last frame.
+    pub fn finish(&mut self) -> Vec<HintSpan> {
+        for code in HintCode::ALL {
+            self.close(code);
+            self.switches[code.index()].reset();
+        }
+        let mut out = std::mem::take(&mut self.spans);
+        out.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(i: u64, face: bool, luma: f32) -> FrameRecord {
+        FrameRecord {
+            index: i,
+            time_s: i as f64 / 30.0,
+            face,
+            face_box: face.then_some([230.0, 110.0, 400.0, 398.0]),
+            face_luma: face.then_some(luma),
+            background_luma: face.then_some(luma * 0.8),
+            face_clipped: face.then_some(0.0),
+            side_balance: face.then_some(0.0),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_dark_stretch_and_a_lost_face_become_spans() {
+        let mut t = HintTracker::default();
+        // 0-2 s fine, 2-5 s dark, 5-6 s fine, 6-8 s no face, 8-10 s fine.
+        for i in 0..300u64 {
+            let s = i as f64 / 30.0;
+            let r = if (2.0..5.0).contains(&s) {
+                rec(i, true, 30.0)
+            } else if (6.0..8.0).contains(&s) {
+                rec(i, false, 0.0)
+            } else {
+                rec(i, true, 150.0)
+            };
+            t.push(i, s, &conditions(&r, 640, 480));
+            if (3.0..5.0).contains(&s) {
+                assert_eq!(t.showing().collect::<Vec<_>>(), vec![HintCode::TooDark]);
+            }
+        }
+        let spans = t.finish();
+        let codes: Vec<_> = spans.iter().map(|s| s.code).collect();
+        assert_eq!(
+            codes,
+            vec![HintCode::TooDark, HintCode::NoFace],
+            "{spans:?}"
+        );
+        assert!((spans[0].start_s - 2.0).abs() < 0.05 && (spans[0].end_s - 5.0).abs() < 0.05);
+        assert!((spans[0].value - 30.0).abs() < 0.01);
+        assert!((spans[1].start_s - 6.0).abs() < 0.05 && (spans[1].end_s - 8.0).abs() < 0.05);
+    }
+
+    #[test]
+    fn codes_are_stable_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in HintCode::ALL {
+            assert!(seen.insert(c.code()));
+            assert_eq!(HintCode::parse(c.code()), Some(c));
+            assert_eq!(HintCode::ALL[c.index()], c);
+        }
+    }
+}
