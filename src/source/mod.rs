@@ -9,6 +9,7 @@ pub mod camera;
 pub mod ffmpeg;
 pub mod images;
 pub mod y4m;
+pub mod y4m_write;
 
 use crate::frame::Frame;
 use anyhow::{bail, Context, Result};
