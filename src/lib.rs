@@ -6,17 +6,23 @@
 //! `source` and the binary touch the outside world; everything else is plain
 //! functions and state machines over data, driven by frame timestamps.
 
+pub mod alter;
 pub mod analysis;
 pub mod baseline;
 pub mod cmd;
+pub mod coach;
 pub mod eval;
 pub mod events;
 pub mod eyes;
 pub mod frame;
+pub mod hints;
 pub mod i18n;
 pub mod lighting;
+pub mod live;
 pub mod models;
 pub mod pose;
 pub mod report;
+pub mod session;
 pub mod source;
+pub mod ui;
 pub mod vision;

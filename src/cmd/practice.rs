@@ -1,60 +1,303 @@
-//! `liveness-coach practice`: the live coach.
-//!
-//! This first version runs the webcam through exactly the same analysis path
-//! as `analyze` and reports movements in the terminal as they happen; the
-//! windowed coach with prompts and hints is built on top of it (issue 3).
-//! Without a camera it says so and shows how to analyse a recording.
+//! `liveness-coach practice`: the live coach, in a window over the webcam,
+//! or the same session headless over a recording (`--source FILE
+//! --headless`). Both run [`Coach::step`] on every analysed frame; only the
+//! edges differ (threads and window live, a plain loop on a file).
 
 use crate::analysis::{Analyzer, AnalyzerOptions};
+use crate::coach::Coach;
+use crate::events::EventKind;
 use crate::frame::Frame;
-use crate::i18n::Lang;
-use anyhow::Result;
-use std::path::Path;
+use crate::i18n::{Lang, Msg};
+use crate::live::{self, capture::Capture, record::Recorder};
+use crate::report::session::{LiveStats, SessionDoc, SessionOutcome};
+use crate::session::{Phase, SessionConfig};
+use crate::source::{self, FrameSource, SourceInfo};
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
-pub struct PracticeArgs<'a> {
+/// Requested camera format: the minimum AWS documents for its liveness
+/// check is 640x480 at 15 fps; 30 fps gives the detectors twice the frames.
+pub const CAMERA_SIZE: (u32, u32) = (640, 480);
+pub const CAMERA_FPS: u32 = 30;
+pub const MIN_FPS: f64 = 15.0;
+
+pub struct PracticeArgs {
     pub camera: u32,
-    pub seconds: f64,
-    pub models: Option<&'a Path>,
+    pub source: Option<String>,
+    pub headless: bool,
+    pub session: SessionConfig,
+    pub report: Option<PathBuf>,
+    pub record: Option<PathBuf>,
+    pub landmarks: bool,
+    pub models: Option<PathBuf>,
+    pub options: AnalyzerOptions,
     pub lang: Lang,
+    pub window: (usize, usize),
+}
+
+/// Runs the session; returns whether it ran to its end (false: the input
+/// failed part-way; what was measured is still reported).
+pub fn run(args: &PracticeArgs) -> Result<bool> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        // Ctrl-C ends the session cleanly: the summary and report are kept.
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
+    let files = super::load_models(args.models.as_deref())?;
+    let analyzer = Analyzer::new(&files, args.options)?;
+    let mut config = args.session.clone();
+    config.wait_for_key = !args.headless;
+    let coach = Coach::new(analyzer, config);
+    if args.headless {
+        headless(args, coach, &interrupted)
+    } else {
+        windowed(args, coach, interrupted)
+    }
+}
+
+fn open_input(args: &PracticeArgs) -> Result<Box<dyn FrameSource>> {
+    match &args.source {
+        Some(path) => source::open_path(path).with_context(|| format!("cannot read {path}")),
+        None => open_camera(args.camera),
+    }
 }
 
 #[cfg(feature = "camera")]
-pub fn run(args: &PracticeArgs) -> Result<bool> {
-    use crate::source::{camera::CameraSource, FrameSource};
-    let files = super::load_models(args.models)?;
-    let mut analyzer = Analyzer::new(&files, AnalyzerOptions::default())?;
-    let mut cam = CameraSource::open(args.camera, 640, 480, 30)?;
-    let info = cam.info().clone();
-    eprintln!(
-        "{}: {}x{} at {:.0} fps. Blink, turn and nod; Ctrl-C to stop.",
-        info.name,
-        info.width,
-        info.height,
-        info.fps.unwrap_or(0.0)
-    );
-    let mut frame = Frame::default();
-    let mut seen = 0u64;
-    let mut events = Vec::new();
-    let result = loop {
-        if let Err(e) = cam.read_into(&mut frame) {
-            break Err(e);
-        }
-        let (_, _, evs) = analyzer.step(&frame, &mut ())?;
-        for e in &evs {
-            println!("{:6.1}s  {}", e.start_s, args.lang.event_name(e.kind));
-        }
-        events.extend(evs);
-        seen += 1;
-        if frame.time_s >= args.seconds {
-            break Ok(());
-        }
-    };
-    events.extend(analyzer.finish());
-    println!("{seen} frames, {} movements", events.len());
-    result.map(|_| true)
+fn open_camera(index: u32) -> Result<Box<dyn FrameSource>> {
+    let cam = source::camera::CameraSource::open(index, CAMERA_SIZE.0, CAMERA_SIZE.1, CAMERA_FPS)?;
+    Ok(Box::new(cam))
 }
 
 #[cfg(not(feature = "camera"))]
-pub fn run(_args: &PracticeArgs) -> Result<bool> {
-    anyhow::bail!("this build has no camera support (built without the `camera` feature); analyse a recording instead: `liveness-coach analyze VIDEO`")
+fn open_camera(_index: u32) -> Result<Box<dyn FrameSource>> {
+    anyhow::bail!(
+        "this build has no camera support (built without the `camera` feature); rehearse from a \
+         recording: `liveness-coach practice --source FILE --headless`"
+    )
+}
+
+/// The same session over every frame of a source, no threads, no window:
+/// the clip's timestamps are the clock.
+fn headless(args: &PracticeArgs, mut coach: Coach, interrupted: &AtomicBool) -> Result<bool> {
+    let mut src = open_input(args)?;
+    let info = src.info().clone();
+    let mut recorder = match &args.record {
+        Some(p) => Some(Recorder::create(p, info.fps.unwrap_or(30.0))?),
+        None => None,
+    };
+    let mut frame = Frame::default();
+    let mut error = None;
+    let mut said = String::new();
+    while !coach.session.finished() && !interrupted.load(Ordering::SeqCst) {
+        match src.read_into(&mut frame) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                error = Some(format!("{e:#}"));
+                break;
+            }
+        }
+        if let Some(r) = recorder.as_mut() {
+            use crate::live::capture::FrameSink;
+            if let Err(e) = r.write(&frame) {
+                error = Some(format!("{e:#}"));
+                break;
+            }
+        }
+        let step = coach.step(&frame, &mut ())?;
+        narrate(&coach, step.verdict.as_ref(), args.lang, &mut said);
+    }
+    if interrupted.load(Ordering::SeqCst) && error.is_none() {
+        error = Some("interrupted (Ctrl-C)".into());
+    }
+    conclude(args, coach, &info, None, error, recorder)
+}
+
+/// Says on stderr what the session asks and decides, as it happens.
+fn narrate(
+    coach: &Coach,
+    verdict: Option<&crate::session::PromptResult>,
+    lang: Lang,
+    said: &mut String,
+) {
+    let t = coach.last.map_or(0.0, |(_, t)| t);
+    if let Some(r) = verdict {
+        let v = match r.reason {
+            None => lang.text(Msg::PromptPassed).to_string(),
+            Some(x) => format!(
+                "{}: {}",
+                lang.text(Msg::PromptFailed),
+                lang.text(x.message())
+            ),
+        };
+        eprintln!("{t:7.2}s    {v}");
+    }
+    let now = match (&coach.session.phase, coach.session.prompt()) {
+        (_, Some((i, n, k))) => format!(
+            "{} — {}",
+            lang.fill(
+                Msg::PromptOf,
+                &[("i", &i.to_string()), ("n", &n.to_string())]
+            ),
+            lang.text(prompt_msg(k))
+        ),
+        (Phase::Hold { .. }, _) => lang.text(Msg::LookAndHold).to_string(),
+        (Phase::Centre { .. }, _) => lang.text(Msg::FitOval).to_string(),
+        _ => String::new(),
+    };
+    if !now.is_empty() && now != *said {
+        eprintln!("{t:7.2}s  {now}");
+        said.clone_from(&now);
+    }
+}
+
+fn prompt_msg(k: EventKind) -> Msg {
+    match k {
+        EventKind::Blink => Msg::PromptBlink,
+        EventKind::TurnLeft => Msg::PromptTurnLeft,
+        EventKind::TurnRight => Msg::PromptTurnRight,
+        EventKind::Nod => Msg::PromptNod,
+    }
+}
+
+/// The window over a camera (or a recording played at its own rate).
+fn windowed(args: &PracticeArgs, coach: Coach, interrupted: Arc<AtomicBool>) -> Result<bool> {
+    let recorder =
+        match &args.record {
+            Some(p) => Some(Box::new(Recorder::create(p, CAMERA_FPS as f64)?)
+                as Box<dyn live::capture::FrameSink>),
+            None => None,
+        };
+    let camera = args.camera;
+    let path = args.source.clone();
+    let capture = Capture::spawn(
+        move || match path {
+            Some(p) => source::open_path(&p).with_context(|| format!("cannot read {p}")),
+            None => open_camera(camera),
+        },
+        args.source.is_some(),
+        recorder,
+    )?;
+    // Fail before opening a window when the input cannot start.
+    let mut probe = Frame::default();
+    let first = capture
+        .latest
+        .take_newer(0, &mut probe, Duration::from_secs(10));
+    if first.is_none() {
+        let why = match capture.latest.state() {
+            live::capture::StreamState::Failed(e) => e,
+            live::capture::StreamState::Ended => "the input has no frames".to_string(),
+            _ => "no frame arrived in 10 s: the camera does not deliver (is another app using it?)"
+                .to_string(),
+        };
+        anyhow::bail!("{why}");
+    }
+    if let Some(info) = capture.latest.info() {
+        eprintln!(
+            "{}: {}x{}{}",
+            info.name,
+            info.width,
+            info.height,
+            info.fps
+                .map(|f| format!(" at {f:.0} fps"))
+                .unwrap_or_default()
+        );
+        if info.width < CAMERA_SIZE.0
+            || info.height < CAMERA_SIZE.1
+            || info.fps.is_some_and(|f| f < MIN_FPS)
+        {
+            eprintln!("{}", args.lang.text(Msg::CameraBelowMinimum));
+        }
+    }
+    let info = capture.latest.info().unwrap_or(SourceInfo {
+        name: "camera".into(),
+        width: 0,
+        height: 0,
+        fps: None,
+        frames: None,
+    });
+    let run = live::run_window(
+        capture,
+        coach,
+        live::WindowOptions {
+            lang: args.lang,
+            landmarks: args.landmarks,
+            size: args.window,
+            title: "liveness-coach".into(),
+        },
+        interrupted,
+    )?;
+    conclude(
+        args,
+        run.coach,
+        &info,
+        Some(run.stats),
+        run.error,
+        run.recorder,
+    )
+}
+
+/// Prints the summary, saves the report and the recording: on every way out.
+fn conclude(
+    args: &PracticeArgs,
+    mut coach: Coach,
+    info: &SourceInfo,
+    live: Option<LiveStats>,
+    error: Option<String>,
+    recorder: Option<Recorder>,
+) -> Result<bool> {
+    let hints = coach.finish();
+    let doc = SessionDoc::new(
+        &SessionOutcome {
+            source: info,
+            attempts: &coach.session.attempts,
+            hints: &hints,
+            challenges: &coach.session.config.challenges,
+            seed: coach.session.config.seed,
+            prompt_timeout_s: coach.session.config.prompt_timeout_s,
+            frames: coach.frames,
+            live,
+            error: error.clone(),
+        },
+        args.lang,
+    );
+    let summary = doc.summary(args.lang);
+    // With `--report -` the document owns stdout; the summary goes to stderr.
+    if args.report.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+        eprint!("{summary}");
+    } else {
+        print!("{summary}");
+    }
+    let mut failures = Vec::new();
+    if let Some(r) = recorder {
+        match r.finish() {
+            Ok(Some(p)) => eprintln!(
+                "{}",
+                args.lang
+                    .fill(Msg::RecordingSaved, &[("path", &p.display().to_string())])
+            ),
+            Ok(None) => {}
+            Err(e) => failures.push(format!("{e:#}")),
+        }
+    }
+    if let Some(path) = &args.report {
+        let text = serde_json::to_vec_pretty(&doc).context("serialising the session report")?;
+        match super::write_atomic(path, &text) {
+            Ok(()) if path.as_os_str() != "-" => eprintln!(
+                "{}",
+                args.lang
+                    .fill(Msg::ReportSaved, &[("path", &path.display().to_string())])
+            ),
+            Ok(()) => {}
+            Err(e) => failures.push(format!("{e:#}")),
+        }
+    }
+    if !failures.is_empty() {
+        anyhow::bail!("{}", failures.join("; "));
+    }
+    Ok(error.is_none())
 }

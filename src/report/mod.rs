@@ -1,4 +1,5 @@
 //! What the program writes: the analysis JSON and the terminal summary.
 
 pub mod json;
+pub mod session;
 pub mod summary;

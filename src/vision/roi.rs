@@ -61,11 +61,7 @@ pub fn bounds(points: impl Iterator<Item = [f32; 2]>) -> Option<[f32; 4]> {
 
 /// The tightest rotated square around `points`, aligned with `angle`, grown
 /// by `scale` (MediaPipe's "square_long" rectangle transformation).
-pub fn roi_around(
-    points: impl Iterator<Item = [f32; 2]>,
-    angle: f32,
-    scale: f32,
-) -> Option<Roi> {
+pub fn roi_around(points: impl Iterator<Item = [f32; 2]>, angle: f32, scale: f32) -> Option<Roi> {
     let (sin, cos) = angle.sin_cos();
     // Bounds in the square's own (rotated) axes.
     let [lo_u, lo_v, hi_u, hi_v] =

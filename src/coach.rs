@@ -1,0 +1,111 @@
+//! The coach's per-frame core: perception and measures ([`Analyzer`]), hints
+//! ([`HintTracker`]) and the session script ([`Session`]) on one frame.
+//!
+//! Live and recorded input both call [`Coach::step`] once per analysed frame;
+//! what surrounds it (camera thread, window, files) is I/O.
+
+use crate::analysis::{Analyzer, FrameRecord};
+use crate::events::{Event, EventKind};
+use crate::frame::Frame;
+use crate::hints::{self, framing::Framing, HintCode, HintSpan, HintTracker};
+use crate::session::{Input, Moment, Posture, PromptResult, Session, SessionConfig};
+use crate::vision::{Observation, StageObserver};
+use anyhow::Result;
+
+pub struct Coach {
+    pub analyzer: Analyzer,
+    pub hints: HintTracker,
+    pub session: Session,
+    /// Frames analysed, and the last one's index and time.
+    pub frames: u64,
+    pub last: Option<(u64, f64)>,
+}
+
+/// What one frame produced.
+pub struct CoachStep {
+    pub record: FrameRecord,
+    pub observation: Observation,
+    pub events: Vec<Event>,
+    /// A prompt decided on this frame.
+    pub verdict: Option<PromptResult>,
+}
+
+impl Coach {
+    pub fn new(analyzer: Analyzer, config: SessionConfig) -> Coach {
+        Coach {
+            analyzer,
+            hints: HintTracker::default(),
+            session: Session::new(config),
+            frames: 0,
+            last: None,
+        }
+    }
+
+    /// Runs one frame through everything.
+    pub fn step(&mut self, frame: &Frame, obs: &mut impl StageObserver) -> Result<CoachStep> {
+        let (record, observation, events) = self.analyzer.step(frame, obs)?;
+        let framing = record
+            .face_box
+            .and_then(|b| Framing::measure(b, frame.width, frame.height));
+        let head = &self.analyzer.events.head;
+        let under_way = self
+            .session
+            .prompt()
+            .and_then(|(_, _, kind)| head.in_progress(kind));
+        let head_moving = [EventKind::TurnLeft, EventKind::TurnRight, EventKind::Nod]
+            .into_iter()
+            .any(|k| head.in_progress(k).is_some());
+        let moment = Moment {
+            index: record.index,
+            time_s: record.time_s,
+            face: record.face,
+            outside_oval: framing.is_some_and(|f| f.off_center() || f.cut_off()),
+            events: &events,
+            near_misses: &self.analyzer.events.near_misses,
+            under_way,
+            head_moving,
+        };
+        let posture = Posture {
+            pose: record.yaw_deg.zip(record.pitch_deg),
+            in_oval: framing.is_some_and(|f| f.in_oval()),
+        };
+        let verdict = self.session.push(&moment, &posture);
+        let mut cond = hints::conditions(&record, frame.width, frame.height);
+        if self.session.unsteady() {
+            cond[HintCode::NotSteady.index()] = Some(crate::session::STEADY_DEG);
+        }
+        self.hints.push(record.index, record.time_s, &cond);
+        self.frames += 1;
+        self.last = Some((record.index, record.time_s));
+        Ok(CoachStep {
+            record,
+            observation,
+            events,
+            verdict,
+        })
+    }
+
+    pub fn input(&mut self, key: Input) {
+        let t = self.last.map_or(0.0, |(_, t)| t);
+        self.session.input(key, t);
+    }
+
+    /// Ends the session where it stands (an open prompt fails with `ended`)
+    /// and shows the result; hints stay open until [`Coach::finish`].
+    pub fn finish_session(&mut self) {
+        let (index, time_s) = self.last.unwrap_or((0, 0.0));
+        self.session.stop(&Moment {
+            index,
+            time_s,
+            ..Default::default()
+        });
+    }
+
+    /// Ends the session (stream ended, quit, or error): an open prompt fails
+    /// with `ended`, hints still showing are closed. Returns every hint span.
+    pub fn finish(&mut self) -> Vec<HintSpan> {
+        self.finish_session();
+        self.analyzer.finish();
+        self.hints.finish()
+    }
+}

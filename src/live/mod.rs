@@ -1,0 +1,280 @@
+//! The live loop: capture, inference and drawing on their own threads.
+//!
+//! - the capture thread ([`capture`]) keeps only the newest frame;
+//! - the inference thread runs [`Coach::step`] on the newest frame it has
+//!   not seen and publishes a [`View`];
+//! - the window (this thread: some platforms want windows on the main
+//!   thread) shows the newest captured frame with the newest view, so the
+//!   preview never waits for inference.
+//!
+//! Keys become [`Input`]s sent to the inference thread over a channel.
+
+pub mod capture;
+pub mod record;
+
+use crate::coach::Coach;
+use crate::frame::Frame;
+use crate::i18n::Lang;
+use crate::report::session::{LiveStats, Percentiles};
+use crate::session::Input;
+use crate::ui::screen::{Renderer, View};
+use anyhow::{Context, Result};
+use capture::{Capture, StreamState};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// No new frame for this long from a running camera means it stopped
+/// delivering (unplugged without an error, driver hang).
+pub const FRAME_TIMEOUT_S: f64 = 5.0;
+
+pub struct WindowOptions {
+    pub lang: Lang,
+    pub landmarks: bool,
+    pub size: (usize, usize),
+    pub title: String,
+}
+
+/// What a live run leaves.
+pub struct LiveRun {
+    pub coach: Coach,
+    pub stats: LiveStats,
+    /// Why the stream stopped, when it failed.
+    pub error: Option<String>,
+    /// The recording, still to be finished (renamed into place).
+    pub recorder: Option<record::Recorder>,
+}
+
+enum Command {
+    Key(Input),
+    Quit,
+}
+
+struct Shared {
+    view: View,
+    /// Bumped on every update.
+    version: u64,
+}
+
+/// Runs a session in a window until the person quits (Q, Esc, closing the
+/// window) or `interrupted` is set (Ctrl-C).
+pub fn run_window(
+    capture: Capture,
+    coach: Coach,
+    opts: WindowOptions,
+    interrupted: Arc<AtomicBool>,
+) -> Result<LiveRun> {
+    use minifb::{Key, Window};
+    let (w, h) = opts.size;
+    let mut window = Window::new(
+        &opts.title,
+        w,
+        h,
+        minifb::WindowOptions {
+            resize: false,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))
+    .context(
+        "cannot open a window (no display?). Run it in a desktop session, or rehearse from a \
+         recording without a window: `liveness-coach practice --source FILE --headless`",
+    )?;
+    window.set_target_fps(60);
+    // Key presses arrive as events, so a tap shorter than one window update
+    // is not missed (polling key state would see it neither down nor up).
+    let (key_tx, keys) = mpsc::channel::<Key>();
+    window.set_input_callback(Box::new(KeyEvents(key_tx)));
+    let mut renderer = Renderer::new()?;
+    let shared = Arc::new(Mutex::new(Shared {
+        view: View::default(),
+        version: 0,
+    }));
+    let (tx, rx) = mpsc::channel::<Command>();
+    let latest = capture.latest.clone();
+    let worker = {
+        let shared = shared.clone();
+        let latest = latest.clone();
+        let lang = opts.lang;
+        std::thread::Builder::new()
+            .name("inference".into())
+            .spawn(move || inference(coach, &latest, &shared, &rx, lang))?
+    };
+    let mut buf = vec![0u32; w * h];
+    let mut frame = Frame::default();
+    let mut view = View::default();
+    let mut seen_frame = 0u64;
+    let mut seen_view = 0u64;
+    let mut landmarks = opts.landmarks;
+    let mut latency = Vec::new();
+    let mut displayed = 0u64;
+    let started = Instant::now();
+    let mut new_frame_at = None;
+    while window.is_open() && !interrupted.load(Ordering::SeqCst) {
+        if let Some(t) = latest.take_newer(seen_frame, &mut frame, Duration::ZERO) {
+            seen_frame = t.seq;
+            new_frame_at = Some(t.captured_at);
+        }
+        if let Ok(s) = shared.lock() {
+            if s.version != seen_view {
+                view.clone_from(&s.view);
+                seen_view = s.version;
+            }
+        }
+        let f = (frame.width > 0).then_some(&frame);
+        renderer.render(&mut buf, w, h, f, &view, opts.lang, landmarks);
+        window
+            .update_with_buffer(&buf, w, h)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("updating the window")?;
+        if let Some(at) = new_frame_at.take() {
+            latency.push(at.elapsed().as_secs_f64() * 1000.0);
+            displayed += 1;
+        }
+        let mut quit = false;
+        while let Ok(k) = keys.try_recv() {
+            match k {
+                Key::Q | Key::Escape => quit = true,
+                Key::Space => {
+                    let _ = tx.send(Command::Key(Input::Start));
+                }
+                Key::R => {
+                    let _ = tx.send(Command::Key(Input::Retry));
+                }
+                Key::L => landmarks = !landmarks,
+                _ => {}
+            }
+        }
+        if quit {
+            break;
+        }
+    }
+    let _ = tx.send(Command::Quit);
+    let elapsed = started.elapsed().as_secs_f64().max(1e-6);
+    let info = latest.info();
+    let captured = latest.published();
+    let recorder = capture.stop().and_then(|s| s.into_recorder());
+    let (coach, error, mut analysis_latency) = worker
+        .join()
+        .map_err(|_| anyhow::anyhow!("the inference thread failed"))?;
+    let stats = LiveStats {
+        width: info.as_ref().map_or(0, |i| i.width),
+        height: info.as_ref().map_or(0, |i| i.height),
+        frames_captured: captured,
+        frames_analysed: coach.frames,
+        frames_displayed: displayed,
+        capture_fps: captured as f64 / elapsed,
+        analysed_fps: coach.frames as f64 / elapsed,
+        display_fps: displayed as f64 / elapsed,
+        capture_to_display_ms: Percentiles::of(&mut latency),
+        capture_to_analysis_ms: Percentiles::of(&mut analysis_latency),
+    };
+    Ok(LiveRun {
+        coach,
+        stats,
+        error,
+        recorder,
+    })
+}
+
+/// Forwards key presses from the window to the loop.
+struct KeyEvents(mpsc::Sender<minifb::Key>);
+
+impl minifb::InputCallback for KeyEvents {
+    fn add_char(&mut self, _: u32) {}
+
+    fn set_key_state(&mut self, key: minifb::Key, down: bool) {
+        if down {
+            let _ = self.0.send(key);
+        }
+    }
+}
+
+/// The inference thread: newest frame in, view out, until told to quit.
+fn inference(
+    mut coach: Coach,
+    latest: &capture::Latest,
+    shared: &Mutex<Shared>,
+    rx: &mpsc::Receiver<Command>,
+    lang: Lang,
+) -> (Coach, Option<String>, Vec<f64>) {
+    let mut frame = Frame::default();
+    let mut view = View::default();
+    let mut seen = 0u64;
+    let mut error = None;
+    let mut latency = Vec::new();
+    let mut last_frame = Instant::now();
+    let mut stream_over = false;
+    let started = Instant::now();
+    let publish = |view: &View| {
+        if let Ok(mut s) = shared.lock() {
+            s.view.clone_from(view);
+            s.version += 1;
+        }
+    };
+    loop {
+        let mut quit = false;
+        while let Ok(c) = rx.try_recv() {
+            match c {
+                Command::Key(k) => coach.input(k),
+                Command::Quit => quit = true,
+            }
+        }
+        if quit {
+            break;
+        }
+        if stream_over {
+            std::thread::sleep(Duration::from_millis(30));
+            continue;
+        }
+        let Some(taken) = latest.take_newer(seen, &mut frame, Duration::from_millis(100)) else {
+            let state = latest.state();
+            let stalled = state == StreamState::Running
+                && last_frame.elapsed().as_secs_f64() > FRAME_TIMEOUT_S;
+            let why = match state {
+                StreamState::Failed(e) => Some(e),
+                StreamState::Ended => Some(String::new()),
+                _ if stalled => Some(format!(
+                    "no frame from the camera for {FRAME_TIMEOUT_S:.0} s: it stopped delivering \
+                     (unplugged, or taken by another app?)"
+                )),
+                _ => None,
+            };
+            if let Some(why) = why {
+                coach.finish_session();
+                if !why.is_empty() {
+                    error = Some(why.clone());
+                    view.stopped = Some(why);
+                } else {
+                    view.stopped = Some(lang.text(crate::i18n::Msg::StreamEnded).to_string());
+                }
+                view.update(&coach, None, lang);
+                publish(&view);
+                stream_over = true;
+            }
+            continue;
+        };
+        seen = taken.seq;
+        last_frame = Instant::now();
+        match coach.step(&frame, &mut ()) {
+            Ok(step) => {
+                latency.push(taken.captured_at.elapsed().as_secs_f64() * 1000.0);
+                view.update(&coach, step.observation.face.as_ref(), lang);
+                view.frame_size = (frame.width, frame.height);
+                view.analysed_fps =
+                    (coach.frames as f64 / started.elapsed().as_secs_f64().max(1e-3)) as f32;
+                publish(&view);
+            }
+            Err(e) => {
+                error = Some(format!("{e:#}"));
+                coach.finish_session();
+                view.stopped = error.clone();
+                view.update(&coach, None, lang);
+                publish(&view);
+                stream_over = true;
+            }
+        }
+    }
+    (coach, error, latency)
+}

@@ -1,0 +1,283 @@
+//! The `liveness-coach.session.v1` JSON document and the end-of-session
+//! summary in the terminal.
+
+use crate::events::EventKind;
+use crate::hints::{HintCode, HintSpan};
+use crate::i18n::{Lang, Msg};
+use crate::session::{compare, AttemptLog, FailReason};
+use crate::source::SourceInfo;
+use serde::{Deserialize, Serialize};
+
+pub const SESSION_SCHEMA: &str = "liveness-coach.session.v1";
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PromptEntry {
+    pub attempt: u32,
+    pub kind: EventKind,
+    pub passed: bool,
+    pub reason: Option<FailReason>,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub start_frame: u64,
+    pub end_frame: u64,
+    /// Duration of the movement that decided the prompt.
+    pub movement_s: Option<f64>,
+    /// Its size: degrees from neutral (turns, nods) or eye closure 0-1 (blinks).
+    pub magnitude: Option<f32>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct HintEntry {
+    pub code: HintCode,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub start_frame: u64,
+    pub end_frame: u64,
+    pub duration_s: f64,
+    /// Mean measured value while it held (see docs/hints.md for units).
+    pub value: f32,
+    pub message: String,
+    pub advice: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct AttemptEntry {
+    pub number: u32,
+    pub order: Vec<EventKind>,
+    pub passed: usize,
+    pub total: usize,
+    pub start_s: f64,
+    pub end_s: Option<f64>,
+}
+
+/// How the live loop kept up (absent for `--headless`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct LiveStats {
+    pub width: u32,
+    pub height: u32,
+    pub frames_captured: u64,
+    pub frames_analysed: u64,
+    pub frames_displayed: u64,
+    pub capture_fps: f64,
+    pub analysed_fps: f64,
+    pub display_fps: f64,
+    /// From a frame's capture to the screen update that first showed it.
+    pub capture_to_display_ms: Percentiles,
+    /// From a frame's capture to the end of its analysis.
+    pub capture_to_analysis_ms: Percentiles,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Percentiles {
+    pub median: f64,
+    pub p95: f64,
+}
+
+impl Percentiles {
+    pub fn of(v: &mut [f64]) -> Percentiles {
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            if v.is_empty() {
+                0.0
+            } else {
+                v[((v.len() - 1) as f64 * q).round() as usize]
+            }
+        };
+        Percentiles {
+            median: at(0.5),
+            p95: at(0.95),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SessionDoc {
+    pub schema: String,
+    pub source: SourceEntry,
+    pub challenges: Vec<EventKind>,
+    pub seed: u64,
+    pub prompt_timeout_s: f64,
+    pub frames: u64,
+    pub prompts: Vec<PromptEntry>,
+    pub hints: Vec<HintEntry>,
+    pub attempts: Vec<AttemptEntry>,
+    /// What changed from one attempt to the next, in the chosen language.
+    pub comparison: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub live: Option<LiveStats>,
+    /// Set when the session stopped on an error; everything before it is kept.
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SourceEntry {
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+    pub fps: Option<f64>,
+}
+
+/// Everything a finished (or interrupted) session leaves.
+pub struct SessionOutcome<'a> {
+    pub source: &'a SourceInfo,
+    pub attempts: &'a [AttemptLog],
+    pub hints: &'a [HintSpan],
+    pub challenges: &'a [EventKind],
+    pub seed: u64,
+    pub prompt_timeout_s: f64,
+    pub frames: u64,
+    pub live: Option<LiveStats>,
+    pub error: Option<String>,
+}
+
+impl SessionDoc {
+    pub fn new(o: &SessionOutcome, lang: Lang) -> SessionDoc {
+        let prompts = o
+            .attempts
+            .iter()
+            .flat_map(|a| {
+                a.results.iter().map(|r| PromptEntry {
+                    attempt: a.number,
+                    kind: r.kind,
+                    passed: r.passed,
+                    reason: r.reason,
+                    start_s: r.start_s,
+                    end_s: r.end_s,
+                    start_frame: r.start_frame,
+                    end_frame: r.end_frame,
+                    movement_s: r.movement_s,
+                    magnitude: r.magnitude,
+                })
+            })
+            .collect();
+        let hints = o
+            .hints
+            .iter()
+            .map(|h| {
+                let (m, a) = h.code.messages();
+                HintEntry {
+                    code: h.code,
+                    start_s: h.start_s,
+                    end_s: h.end_s,
+                    start_frame: h.start_frame,
+                    end_frame: h.end_frame,
+                    duration_s: h.end_s - h.start_s,
+                    value: h.value,
+                    message: lang.text(m).to_string(),
+                    advice: lang.text(a).to_string(),
+                }
+            })
+            .collect();
+        let attempts = o
+            .attempts
+            .iter()
+            .map(|a| AttemptEntry {
+                number: a.number,
+                order: a.order.clone(),
+                passed: a.passed(),
+                total: a.order.len(),
+                start_s: a.start_s,
+                end_s: a.end_s,
+            })
+            .collect();
+        SessionDoc {
+            schema: SESSION_SCHEMA.to_string(),
+            source: SourceEntry {
+                name: o.source.name.clone(),
+                width: o.source.width,
+                height: o.source.height,
+                fps: o.source.fps,
+            },
+            challenges: o.challenges.to_vec(),
+            seed: o.seed,
+            prompt_timeout_s: o.prompt_timeout_s,
+            frames: o.frames,
+            prompts,
+            hints,
+            attempts,
+            comparison: compare::trends(o.attempts)
+                .iter()
+                .map(|t| compare::describe(t, lang))
+                .collect(),
+            live: o.live.clone(),
+            error: o.error.clone(),
+        }
+    }
+
+    /// The end-of-session summary for the terminal.
+    pub fn summary(&self, lang: Lang) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(s, "{}", lang.text(Msg::SessionSummary));
+        for a in &self.attempts {
+            let _ = writeln!(
+                s,
+                "  {}: {}/{} {}",
+                lang.fill(Msg::AttemptN, &[("n", &a.number.to_string())]),
+                a.passed,
+                a.total,
+                lang.text(Msg::Passed)
+            );
+            for p in self.prompts.iter().filter(|p| p.attempt == a.number) {
+                let what = match (p.movement_s, p.magnitude, p.kind) {
+                    (Some(d), Some(m), EventKind::Blink) => {
+                        format!(" ({d:.2} {}, {:.0}%)", lang.text(Msg::Seconds), m * 100.0)
+                    }
+                    (Some(d), Some(m), _) => {
+                        format!(" ({d:.1} {}, {m:.0}°)", lang.text(Msg::Seconds))
+                    }
+                    _ => String::new(),
+                };
+                let verdict = match p.reason {
+                    None => lang.text(Msg::Passed).to_string(),
+                    Some(r) => format!("{}: {}", lang.text(Msg::Failed), lang.text(r.message())),
+                };
+                let _ = writeln!(
+                    s,
+                    "    {:>6.1}s  {:<14} {verdict}{what}",
+                    p.start_s,
+                    lang.event_name(p.kind)
+                );
+            }
+        }
+        let _ = writeln!(s, "{}", lang.text(Msg::ProblemsSeen));
+        if self.hints.is_empty() {
+            let _ = writeln!(s, "  {}", lang.text(Msg::NoProblems));
+        }
+        for h in &self.hints {
+            let _ = writeln!(
+                s,
+                "  {:>6.1}-{:.1}s  {} ({})\n           {}",
+                h.start_s,
+                h.end_s,
+                h.message,
+                h.code.code(),
+                h.advice
+            );
+        }
+        for c in &self.comparison {
+            let _ = writeln!(s, "{c}");
+        }
+        if let Some(l) = &self.live {
+            let _ = writeln!(
+                s,
+                "{}",
+                lang.fill(
+                    Msg::CameraDelivered,
+                    &[
+                        ("fps", &format!("{:.1}", l.capture_fps)),
+                        ("w", &l.width.to_string()),
+                        ("h", &l.height.to_string())
+                    ]
+                )
+            );
+            if l.capture_fps < 15.0 || l.width < 640 || l.height < 480 {
+                let _ = writeln!(s, "{}", lang.text(Msg::CameraBelowMinimum));
+            }
+        }
+        if let Some(e) = &self.error {
+            let _ = writeln!(s, "{}: {e}", lang.text(Msg::StoppedEarly));
+        }
+        s
+    }
+}

@@ -1,0 +1,348 @@
+//! Whether one prompt was done the way real checks want it.
+//!
+//! A turn must go past the minimum angle and come back; a nod must go down
+//! and up; a blink must be a real blink (the detectors in `events` decide
+//! what counts). On top of that a prompt fails when the movement is too
+//! fast for a check to see, too slow to finish, or the face is lost or leaves
+//! the oval while it is asked.
+
+use crate::events::{Attempt, Event, EventKind, Outcome};
+use serde::{Deserialize, Serialize};
+
+/// Shortest out-and-back turn that is not too fast: half the shortest
+/// deliberate turn on the head-dev webcam clip (1.4 s). At 15 fps, the
+/// minimum rate checks accept, 0.7 s leaves about ten frames for the way out
+/// and back (docs/session.md).
+pub const TURN_TOO_FAST_S: f64 = 0.7;
+/// Shortest nod that is not too fast: half of head-dev's look-down (0.70 s).
+pub const NOD_TOO_FAST_S: f64 = 0.35;
+/// A face missing this long while a prompt is asked fails the prompt. Mesh
+/// tracking on zju-dev and head-dev never drops a face for more than a frame
+/// or two while it is in view.
+pub const FACE_LOST_S: f64 = 0.5;
+/// A face outside the oval (off-centre or cut off) this long fails the prompt.
+pub const LEFT_OVAL_S: f64 = 0.5;
+
+/// Why a prompt failed, as a stable snake_case code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailReason {
+    /// Nothing that looked like the movement happened in the time limit.
+    Timeout,
+    /// The movement was done, faster than a check can follow.
+    TooFast,
+    /// The movement started but did not finish in time.
+    TooSlow,
+    /// The head moved the right way but not far enough.
+    NotFarEnough,
+    /// A turn the other way.
+    WrongDirection,
+    FaceLost,
+    FaceLeftOval,
+    /// The session stopped (quit, camera lost) while the prompt was asked.
+    Ended,
+}
+
+impl FailReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            FailReason::Timeout => "timeout",
+            FailReason::TooFast => "too_fast",
+            FailReason::TooSlow => "too_slow",
+            FailReason::NotFarEnough => "not_far_enough",
+            FailReason::WrongDirection => "wrong_direction",
+            FailReason::FaceLost => "face_lost",
+            FailReason::FaceLeftOval => "face_left_oval",
+            FailReason::Ended => "ended",
+        }
+    }
+
+    pub fn message(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            FailReason::Timeout => Msg::ReasonTimeout,
+            FailReason::TooFast => Msg::ReasonTooFast,
+            FailReason::TooSlow => Msg::ReasonTooSlow,
+            FailReason::NotFarEnough => Msg::ReasonNotFarEnough,
+            FailReason::WrongDirection => Msg::ReasonWrongDirection,
+            FailReason::FaceLost => Msg::ReasonFaceLost,
+            FailReason::FaceLeftOval => Msg::ReasonFaceLeftOval,
+            FailReason::Ended => Msg::ReasonEnded,
+        }
+    }
+}
+
+/// The outcome of one prompt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PromptResult {
+    pub kind: EventKind,
+    pub passed: bool,
+    pub reason: Option<FailReason>,
+    /// When the prompt was shown and when it was decided.
+    pub start_s: f64,
+    pub end_s: f64,
+    pub start_frame: u64,
+    pub end_frame: u64,
+    /// The movement that decided it, if one was seen: its duration, and its
+    /// size (degrees from neutral for turns and nods, closure 0-1 for blinks).
+    pub movement_s: Option<f64>,
+    pub magnitude: Option<f32>,
+}
+
+/// What the judge sees on one frame.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Moment<'a> {
+    pub index: u64,
+    pub time_s: f64,
+    pub face: bool,
+    /// The face is off-centre or cut off (size is not checked here: a nod
+    /// shortens the face box).
+    pub outside_oval: bool,
+    /// Movements that counted, ending on this frame.
+    pub events: &'a [Event],
+    /// Head movements that came back on this frame without counting.
+    pub near_misses: &'a [Attempt],
+    /// The excursion of the asked kind under way: (start time, peak so far).
+    pub under_way: Option<(f64, f32)>,
+    /// Any head movement is under way (the next prompt waits for its end).
+    pub head_moving: bool,
+}
+
+/// Judges one prompt, frame by frame.
+#[derive(Clone, Debug)]
+pub struct Judge {
+    pub kind: EventKind,
+    pub start_s: f64,
+    pub start_frame: u64,
+    timeout_s: f64,
+    /// The best explanation so far, should time run out.
+    note: Option<(FailReason, Option<f64>, Option<f32>)>,
+    missing_since: Option<f64>,
+    outside_since: Option<f64>,
+}
+
+fn opposite(kind: EventKind) -> Option<EventKind> {
+    match kind {
+        EventKind::TurnLeft => Some(EventKind::TurnRight),
+        EventKind::TurnRight => Some(EventKind::TurnLeft),
+        _ => None,
+    }
+}
+
+/// Shortest acceptable duration of a movement of `kind`.
+pub fn too_fast_s(kind: EventKind) -> f64 {
+    match kind {
+        EventKind::TurnLeft | EventKind::TurnRight => TURN_TOO_FAST_S,
+        EventKind::Nod => NOD_TOO_FAST_S,
+        EventKind::Blink => 0.0,
+    }
+}
+
+impl Judge {
+    pub fn new(kind: EventKind, start_s: f64, start_frame: u64, timeout_s: f64) -> Judge {
+        Judge {
+            kind,
+            start_s,
+            start_frame,
+            timeout_s,
+            note: None,
+            missing_since: None,
+            outside_since: None,
+        }
+    }
+
+    /// Fraction of the time limit used at `t` (0-1).
+    pub fn progress(&self, t: f64) -> f32 {
+        ((t - self.start_s) / self.timeout_s.max(1e-6)).clamp(0.0, 1.0) as f32
+    }
+
+    fn result(
+        &self,
+        m: &Moment,
+        reason: Option<FailReason>,
+        movement_s: Option<f64>,
+        magnitude: Option<f32>,
+    ) -> PromptResult {
+        PromptResult {
+            kind: self.kind,
+            passed: reason.is_none(),
+            reason,
+            start_s: self.start_s,
+            end_s: m.time_s,
+            start_frame: self.start_frame,
+            end_frame: m.index,
+            movement_s,
+            magnitude,
+        }
+    }
+
+    /// Feeds one frame; returns the verdict once there is one.
+    pub fn push(&mut self, m: &Moment) -> Option<PromptResult> {
+        let t = m.time_s;
+        if !m.face {
+            let since = *self.missing_since.get_or_insert(t);
+            if t - since >= FACE_LOST_S {
+                return Some(self.result(m, Some(FailReason::FaceLost), None, None));
+            }
+        } else {
+            self.missing_since = None;
+        }
+        if m.face && m.outside_oval {
+            let since = *self.outside_since.get_or_insert(t);
+            if t - since >= LEFT_OVAL_S {
+                return Some(self.result(m, Some(FailReason::FaceLeftOval), None, None));
+            }
+        } else if m.face {
+            self.outside_since = None;
+        }
+        for e in m.events.iter().filter(|e| e.start_s >= self.start_s) {
+            let dur = e.end_s - e.start_s;
+            if e.kind == self.kind {
+                let reason = (dur < too_fast_s(self.kind)).then_some(FailReason::TooFast);
+                return Some(self.result(m, reason, Some(dur), Some(e.magnitude)));
+            }
+            if Some(e.kind) == opposite(self.kind) {
+                self.note = Some((FailReason::WrongDirection, Some(dur), Some(e.magnitude)));
+            }
+        }
+        for a in m
+            .near_misses
+            .iter()
+            .filter(|a| a.event.kind == self.kind && a.event.start_s >= self.start_s)
+        {
+            let dur = a.event.end_s - a.event.start_s;
+            match a.outcome {
+                Outcome::TooLong => {
+                    return Some(self.result(
+                        m,
+                        Some(FailReason::TooSlow),
+                        Some(dur),
+                        Some(a.event.magnitude),
+                    ))
+                }
+                Outcome::TooSmall => {
+                    self.note = Some((FailReason::NotFarEnough, Some(dur), Some(a.event.magnitude)))
+                }
+                Outcome::Done => {}
+            }
+        }
+        if t - self.start_s >= self.timeout_s {
+            if let Some((start, peak)) = m.under_way.filter(|(s, _)| *s >= self.start_s) {
+                return Some(self.result(
+                    m,
+                    Some(FailReason::TooSlow),
+                    Some(t - start),
+                    Some(peak),
+                ));
+            }
+            let (reason, dur, mag) = self.note.unwrap_or((FailReason::Timeout, None, None));
+            return Some(self.result(m, Some(reason), dur, mag));
+        }
+        None
+    }
+
+    /// The session stops while this prompt is asked.
+    pub fn abandon(&self, m: &Moment) -> PromptResult {
+        self.result(m, Some(FailReason::Ended), None, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: EventKind, start_s: f64, end_s: f64, magnitude: f32) -> Event {
+        Event {
+            kind,
+            start_frame: (start_s * 30.0) as u64,
+            end_frame: (end_s * 30.0) as u64,
+            start_s,
+            end_s,
+            magnitude,
+        }
+    }
+
+    fn at(t: f64) -> Moment<'static> {
+        Moment {
+            index: (t * 30.0) as u64,
+            time_s: t,
+            face: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_turn_of_the_right_kind_and_pace_passes() {
+        let mut j = Judge::new(EventKind::TurnLeft, 1.0, 30, 8.0);
+        assert!(j.push(&at(2.0)).is_none());
+        let e = [ev(EventKind::TurnLeft, 2.0, 3.5, 9.0)];
+        let r = j
+            .push(&Moment {
+                events: &e,
+                ..at(3.5)
+            })
+            .expect("verdict");
+        assert!(r.passed && r.reason.is_none());
+        assert_eq!(r.movement_s, Some(1.5));
+    }
+
+    #[test]
+    fn failures_carry_their_reason() {
+        // Too fast.
+        let mut j = Judge::new(EventKind::Nod, 0.0, 0, 8.0);
+        let e = [ev(EventKind::Nod, 1.0, 1.2, 12.0)];
+        let r = j
+            .push(&Moment {
+                events: &e,
+                ..at(1.2)
+            })
+            .expect("verdict");
+        assert_eq!(r.reason, Some(FailReason::TooFast));
+        // Wrong way, then nothing: the timeout says "the other way".
+        let mut j = Judge::new(EventKind::TurnLeft, 0.0, 0, 5.0);
+        let e = [ev(EventKind::TurnRight, 1.0, 2.5, 9.0)];
+        assert!(j
+            .push(&Moment {
+                events: &e,
+                ..at(2.5)
+            })
+            .is_none());
+        let r = j.push(&at(5.0)).expect("verdict");
+        assert_eq!(r.reason, Some(FailReason::WrongDirection));
+        // Still turned when time runs out: too slow.
+        let mut j = Judge::new(EventKind::TurnRight, 0.0, 0, 5.0);
+        let r = j
+            .push(&Moment {
+                under_way: Some((3.0, 10.0)),
+                ..at(5.0)
+            })
+            .expect("verdict");
+        assert_eq!(r.reason, Some(FailReason::TooSlow));
+        // Nothing at all.
+        let mut j = Judge::new(EventKind::Blink, 0.0, 0, 5.0);
+        assert_eq!(
+            j.push(&at(5.0)).and_then(|r| r.reason),
+            Some(FailReason::Timeout)
+        );
+        // Face gone for half a second.
+        let mut j = Judge::new(EventKind::Blink, 0.0, 0, 5.0);
+        let gone = |t| Moment {
+            face: false,
+            ..at(t)
+        };
+        assert!(j.push(&gone(1.0)).is_none());
+        assert_eq!(
+            j.push(&gone(1.5)).and_then(|r| r.reason),
+            Some(FailReason::FaceLost)
+        );
+        // A movement that began before the prompt does not count.
+        let mut j = Judge::new(EventKind::Blink, 2.0, 60, 5.0);
+        let e = [ev(EventKind::Blink, 1.9, 2.1, 0.8)];
+        assert!(j
+            .push(&Moment {
+                events: &e,
+                ..at(2.1)
+            })
+            .is_none());
+    }
+}

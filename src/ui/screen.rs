@@ -1,0 +1,472 @@
+//! What the practice window shows, drawn from a [`View`]: the mirrored
+//! preview, the oval guide with the prompt's time ring, the prompt, the
+//! countdown, live hints, a prompt's verdict and the result screen.
+//!
+//! A pure function of the view and the frame into a pixel buffer, so every
+//! screen can be rendered and checked without a display.
+
+use super::draw::{blit_mirrored, Canvas, Placement};
+use super::text::Text;
+use crate::coach::Coach;
+use crate::events::EventKind;
+use crate::frame::Frame;
+use crate::hints::{framing, HintCode};
+use crate::i18n::{Lang, Msg};
+use crate::session::{compare, Phase, PromptResult};
+
+/// Which screen the session is on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Screen {
+    #[default]
+    GetReady,
+    Centre,
+    Hold,
+    Prompt,
+    Between,
+    Result,
+}
+
+/// Everything the window needs to draw one update.
+#[derive(Clone, Debug, Default)]
+pub struct View {
+    pub screen: Screen,
+    /// The prompt asked: number (1-based), count, kind.
+    pub prompt: Option<(usize, usize, EventKind)>,
+    /// Fraction of the prompt's time (or the countdown) used.
+    pub progress: Option<f32>,
+    pub countdown: Option<u32>,
+    /// The last verdict of this attempt.
+    pub last: Option<PromptResult>,
+    /// This attempt's verdicts and its number.
+    pub results: Vec<PromptResult>,
+    pub attempt: u32,
+    /// What changed across attempts, in the session's language.
+    pub comparison: Vec<String>,
+    /// Hints showing, most important first.
+    pub hints: Vec<HintCode>,
+    /// Every hint that showed during this attempt (for the result screen).
+    pub seen: Vec<HintCode>,
+    pub face_in_oval: bool,
+    /// The frame these landmarks belong to (width, height), and the mesh
+    /// and eye outlines in frame pixels.
+    pub frame_size: (u32, u32),
+    pub landmarks: Vec<[f32; 3]>,
+    pub eye_outlines: Vec<[f32; 2]>,
+    /// Analysed frames per second, as measured by the live loop.
+    pub analysed_fps: f32,
+    /// The stream ended or failed; the message to show.
+    pub stopped: Option<String>,
+}
+
+impl View {
+    /// Refreshes the view from the coach after a frame (reusing buffers).
+    pub fn update(&mut self, coach: &Coach, face: Option<&crate::vision::Face>, lang: Lang) {
+        let s = &coach.session;
+        self.screen = match s.phase {
+            Phase::GetReady => Screen::GetReady,
+            Phase::Centre { .. } => Screen::Centre,
+            Phase::Hold { .. } => Screen::Hold,
+            Phase::Prompt(_) => Screen::Prompt,
+            Phase::Between { .. } => Screen::Between,
+            Phase::Finished => Screen::Result,
+        };
+        self.prompt = s.prompt();
+        self.progress = s.progress();
+        self.countdown = s.countdown();
+        self.last = s.last_result().cloned();
+        let attempt = s.current();
+        self.attempt = attempt.map_or(0, |a| a.number);
+        self.results.clear();
+        if let Some(a) = attempt {
+            self.results.extend(a.results.iter().cloned());
+        }
+        if self.screen == Screen::Result {
+            self.comparison = compare::trends(&s.attempts)
+                .iter()
+                .map(|t| compare::describe(t, lang))
+                .collect();
+        } else {
+            self.comparison.clear();
+        }
+        self.hints.clear();
+        self.hints.extend(coach.hints.showing());
+        self.seen.clear();
+        if self.screen == Screen::Result {
+            let since = attempt.map_or(0.0, |a| a.start_s);
+            let until = attempt.and_then(|a| a.end_s).unwrap_or(f64::INFINITY);
+            self.seen.extend(
+                coach
+                    .hints
+                    .spans
+                    .iter()
+                    .filter(|h| h.end_s >= since && h.start_s <= until)
+                    .map(|h| h.code)
+                    .chain(self.hints.iter().copied()),
+            );
+            self.seen.sort();
+            self.seen.dedup();
+        }
+        self.landmarks.clear();
+        self.eye_outlines.clear();
+        if let Some(f) = face {
+            self.landmarks.extend_from_slice(&f.landmarks);
+            if let Some(eyes) = &f.eyes {
+                for e in eyes {
+                    self.eye_outlines
+                        .extend(e.outline.iter().map(|p| [p[0], p[1]]));
+                }
+            }
+        }
+        self.face_in_oval = !self.hints.iter().any(|h| {
+            matches!(
+                h,
+                HintCode::NoFace
+                    | HintCode::FaceCutOff
+                    | HintCode::FaceTooSmall
+                    | HintCode::FaceTooLarge
+                    | HintCode::FaceOffCenter
+            )
+        });
+    }
+}
+
+const WHITE: u32 = 0xffffff;
+const DIM: u32 = 0xb0b0b0;
+const GREEN: u32 = 0x3ddc84;
+const RED: u32 = 0xff5a5a;
+const AMBER: u32 = 0xffc233;
+const CYAN: u32 = 0x33c8ff;
+
+fn prompt_msg(k: EventKind) -> Msg {
+    match k {
+        EventKind::Blink => Msg::PromptBlink,
+        EventKind::TurnLeft => Msg::PromptTurnLeft,
+        EventKind::TurnRight => Msg::PromptTurnRight,
+        EventKind::Nod => Msg::PromptNod,
+    }
+}
+
+/// Draws views; owns the font and scratch buffers so drawing does not
+/// allocate in steady state.
+pub struct Renderer {
+    pub text: Text,
+    xmap: Vec<usize>,
+    line: String,
+}
+
+impl Renderer {
+    pub fn new() -> anyhow::Result<Renderer> {
+        Ok(Renderer {
+            text: Text::new()?,
+            xmap: Vec::new(),
+            line: String::new(),
+        })
+    }
+
+    /// Draws one update into `buf` (`width` x `height`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn render(
+        &mut self,
+        buf: &mut [u32],
+        width: usize,
+        height: usize,
+        frame: Option<&Frame>,
+        view: &View,
+        lang: Lang,
+        show_landmarks: bool,
+    ) {
+        let mut c = Canvas { buf, width, height };
+        c.fill(0x101418);
+        let (fw, fh) = match frame {
+            Some(f) if f.width > 0 && f.height > 0 => (f.width, f.height),
+            _ if view.frame_size.0 > 0 => view.frame_size,
+            _ => (640, 480),
+        };
+        let p = Placement::fit(fw, fh, width, height);
+        if let Some(f) = frame {
+            blit_mirrored(&mut c, f, &p, &mut self.xmap);
+        }
+        if show_landmarks && view.frame_size == (fw, fh) {
+            for l in &view.landmarks {
+                let (x, y) = p.map(l[0], l[1]);
+                c.disc(x, y, 1.2, CYAN, 200);
+            }
+            for e in &view.eye_outlines {
+                let (x, y) = p.map(e[0], e[1]);
+                c.disc(x, y, 1.6, GREEN, 255);
+            }
+        }
+        // The oval guide, and the time ring on it.
+        let ((ox, oy), (rx, ry)) = framing::oval(fw, fh);
+        let (cx, cy) = p.map(fw as f32 - ox, oy);
+        let r = (rx * p.scale, ry * p.scale);
+        let guide = if view.face_in_oval { WHITE } else { AMBER };
+        c.ellipse_arc((cx, cy), r, 3.0, 0.0, 1.0, guide, 200);
+        if let (Some(f), Screen::Prompt | Screen::Hold) = (view.progress, view.screen) {
+            // The ring empties as time runs out.
+            c.ellipse_arc((cx, cy), r, 9.0, f, 1.0, CYAN, 255);
+        }
+        let big = (height as f32 / 14.0).max(18.0);
+        let mid = (height as f32 / 24.0).max(12.0);
+        let small = (height as f32 / 34.0).max(10.0);
+        let w = width as i32;
+        let band = (big + mid * 1.9) as i32;
+        // Top band: what to do now.
+        let (title, sub, title_color): (String, String, u32) = match view.screen {
+            Screen::GetReady => (
+                lang.text(Msg::GetReady).into(),
+                format!(
+                    "{}  ·  {}",
+                    lang.text(Msg::GetReadyBody),
+                    lang.text(Msg::PressSpace)
+                ),
+                WHITE,
+            ),
+            Screen::Centre => (lang.text(Msg::FitOval).into(), String::new(), WHITE),
+            Screen::Hold => (lang.text(Msg::LookAndHold).into(), String::new(), WHITE),
+            Screen::Prompt => match view.prompt {
+                Some((i, n, k)) => (
+                    lang.text(prompt_msg(k)).into(),
+                    {
+                        let of = lang.fill(
+                            Msg::PromptOf,
+                            &[("i", &i.to_string()), ("n", &n.to_string())],
+                        );
+                        if k == EventKind::Blink {
+                            of
+                        } else {
+                            format!("{}  ·  {of}", lang.text(Msg::ThenBack))
+                        }
+                    },
+                    WHITE,
+                ),
+                None => (String::new(), String::new(), WHITE),
+            },
+            Screen::Between => match &view.last {
+                Some(r) if r.passed => (lang.text(Msg::PromptPassed).into(), String::new(), GREEN),
+                Some(r) => (
+                    lang.text(Msg::PromptFailed).into(),
+                    r.reason
+                        .map(|x| lang.text(x.message()).to_string())
+                        .unwrap_or_default(),
+                    RED,
+                ),
+                None => (String::new(), String::new(), WHITE),
+            },
+            Screen::Result => (String::new(), String::new(), WHITE),
+        };
+        if view.screen != Screen::Result {
+            c.rect(0, 0, w, band, 0x000000, 150);
+            self.text.draw_centered(
+                c.buf,
+                width,
+                height,
+                w / 2 + 2,
+                (mid * 0.35) as i32 + 2,
+                &title,
+                big,
+                0,
+            );
+            self.text.draw_centered(
+                c.buf,
+                width,
+                height,
+                w / 2,
+                (mid * 0.35) as i32,
+                &title,
+                big,
+                title_color,
+            );
+            if !sub.is_empty() {
+                self.text.draw_centered(
+                    c.buf,
+                    width,
+                    height,
+                    w / 2,
+                    (mid * 0.5 + big * 1.15) as i32,
+                    &sub,
+                    mid * 0.8,
+                    DIM,
+                );
+            }
+        }
+        if let (Screen::Hold, Some(n)) = (view.screen, view.countdown) {
+            self.line.clear();
+            self.line.push_str(&n.to_string());
+            let px = height as f32 / 4.0;
+            self.text.draw_centered(
+                c.buf,
+                width,
+                height,
+                cx as i32 + 4,
+                (cy - px / 2.0) as i32 + 4,
+                &self.line,
+                px,
+                0,
+            );
+            self.text.draw_centered(
+                c.buf,
+                width,
+                height,
+                cx as i32,
+                (cy - px / 2.0) as i32,
+                &self.line,
+                px,
+                WHITE,
+            );
+        }
+        // Live hints, bottom: most important first, at most three.
+        if view.screen != Screen::Result && !view.hints.is_empty() {
+            let rows = view.hints.len().min(3) as i32;
+            let row_h = (mid * 1.5) as i32;
+            let top = height as i32 - rows * row_h - (small * 2.0) as i32;
+            c.rect(
+                0,
+                top - row_h / 4,
+                w,
+                rows * row_h + row_h / 2,
+                0x000000,
+                160,
+            );
+            for (i, h) in view.hints.iter().take(3).enumerate() {
+                let y = top + i as i32 * row_h;
+                c.disc(mid, y as f32 + mid * 0.55, mid * 0.3, AMBER, 255);
+                let (m, _) = h.messages();
+                self.text.draw(
+                    c.buf,
+                    width,
+                    height,
+                    (mid * 1.6) as i32,
+                    y,
+                    lang.text(m),
+                    mid,
+                    AMBER,
+                );
+            }
+        }
+        if view.screen == Screen::Result {
+            self.result(&mut c, view, lang, big, mid);
+        }
+        // Footer: keys, speed, or why the stream stopped.
+        let footer_y = height as i32 - (small * 1.5) as i32;
+        c.rect(
+            0,
+            footer_y - 4,
+            w,
+            height as i32 - footer_y + 4,
+            0x000000,
+            150,
+        );
+        let keys = match view.screen {
+            Screen::Result => lang.text(Msg::KeysResult),
+            _ => lang.text(Msg::KeysRunning),
+        };
+        self.text
+            .draw(c.buf, width, height, 10, footer_y, keys, small, DIM);
+        self.line.clear();
+        match &view.stopped {
+            Some(why) => self.line.push_str(why),
+            None if view.analysed_fps > 0.0 => {
+                use std::fmt::Write;
+                let _ = write!(self.line, "{:.0} fps", view.analysed_fps);
+            }
+            None => {}
+        }
+        let (lw, _) = self.text.measure(&self.line, small);
+        let color = if view.stopped.is_some() { AMBER } else { DIM };
+        self.text.draw(
+            c.buf,
+            width,
+            height,
+            w - lw as i32 - 10,
+            footer_y,
+            &self.line,
+            small,
+            color,
+        );
+    }
+
+    fn result(&mut self, c: &mut Canvas, view: &View, lang: Lang, big: f32, mid: f32) {
+        let (width, height) = (c.width, c.height);
+        let w = width as i32;
+        c.rect(0, 0, w, height as i32, 0x000000, 185);
+        let failed = view.results.iter().filter(|r| !r.passed).count();
+        let (head, color) = if failed == 0 && !view.results.is_empty() {
+            (lang.text(Msg::AllPassed).to_string(), GREEN)
+        } else {
+            (
+                lang.fill(
+                    Msg::SomeFailed,
+                    &[
+                        (
+                            "n",
+                            &failed.max(usize::from(view.results.is_empty())).to_string(),
+                        ),
+                        ("m", &view.results.len().max(1).to_string()),
+                    ],
+                ),
+                RED,
+            )
+        };
+        let mut y = (big * 0.6) as i32;
+        let title = format!(
+            "{} · {}",
+            lang.text(Msg::ResultTitle),
+            lang.fill(Msg::AttemptN, &[("n", &view.attempt.to_string())])
+        );
+        self.text
+            .draw_centered(c.buf, width, height, w / 2, y, &title, mid, DIM);
+        y += (mid * 1.6) as i32;
+        self.text
+            .draw_centered(c.buf, width, height, w / 2, y, &head, big, color);
+        y += (big * 1.6) as i32;
+        let x = (width as f32 * 0.12) as i32;
+        for r in &view.results {
+            let col = if r.passed { GREEN } else { RED };
+            c.disc(
+                x as f32 - mid * 0.6,
+                y as f32 + mid * 0.55,
+                mid * 0.28,
+                col,
+                255,
+            );
+            let mut line = format!("{}: ", lang.event_name(r.kind));
+            match r.reason {
+                None => line.push_str(lang.text(Msg::Passed)),
+                Some(reason) => line.push_str(lang.text(reason.message())),
+            }
+            if let (Some(d), Some(m)) = (r.movement_s, r.magnitude) {
+                if r.kind == EventKind::Blink {
+                    line.push_str(&format!("  ({d:.2} {})", lang.text(Msg::Seconds)));
+                } else {
+                    line.push_str(&format!("  ({d:.1} {}, {m:.0}°)", lang.text(Msg::Seconds)));
+                }
+            }
+            self.text
+                .draw(c.buf, width, height, x, y, &line, mid, WHITE);
+            y += (mid * 1.45) as i32;
+        }
+        y += (mid * 0.6) as i32;
+        for h in &view.seen {
+            let (m, a) = h.messages();
+            c.disc(
+                x as f32 - mid * 0.6,
+                y as f32 + mid * 0.45,
+                mid * 0.22,
+                AMBER,
+                255,
+            );
+            self.text
+                .draw(c.buf, width, height, x, y, lang.text(m), mid * 0.8, AMBER);
+            y += (mid * 1.05) as i32;
+            self.text
+                .draw(c.buf, width, height, x, y, lang.text(a), mid * 0.7, DIM);
+            y += (mid * 1.3) as i32;
+        }
+        for s in &view.comparison {
+            self.text
+                .draw(c.buf, width, height, x, y, s, mid * 0.8, CYAN);
+            y += (mid * 1.2) as i32;
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! `practice --headless`: the session script on recorded and constructed
+//! frames, through the binary, exactly as a user replays a recording.
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn report(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).expect("report written")).expect("valid JSON")
+}
+
+fn prompts(doc: &Value) -> Vec<(String, bool, Option<String>)> {
+    doc["prompts"]
+        .as_array()
+        .expect("prompts")
+        .iter()
+        .map(|p| {
+            (
+                p["kind"].as_str().unwrap_or("").to_string(),
+                p["passed"].as_bool().unwrap_or(false),
+                p["reason"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+fn head_dev(test: &str) -> Option<String> {
+    let dir = eval_dir("head-dev", test)?;
+    if !have_ffmpeg() {
+        eprintln!("SKIPPED {test}: ffmpeg is not installed");
+        return None;
+    }
+    Some(dir.join("webcam_pointer_demo.mp4").display().to_string())
+}
+
+/// The head-dev webcam clip turns right (3.3 s), left (9 s), right (15.5 s).
+#[test]
+fn prompts_in_the_order_the_clip_moves_pass() {
+    let Some(clip) = head_dev("prompts_in_the_order_the_clip_moves_pass") else {
+        return;
+    };
+    let out_path = tmp("in-order.json");
+    let out = run(&[
+        "practice",
+        "--source",
+        &clip,
+        "--headless",
+        "--no-intro",
+        "--challenges",
+        "turn_right,turn_left,turn_right",
+        "--report",
+        out_path.to_str().expect("path"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = report(&out_path);
+    assert_eq!(doc["schema"], "liveness-coach.session.v1");
+    let p = prompts(&doc);
+    assert_eq!(p.len(), 3);
+    assert!(
+        p.iter()
+            .all(|(_, passed, reason)| *passed && reason.is_none()),
+        "{p:?}"
+    );
+    // Each verdict lands after its movement: the turns end near 4.7, 13.3, 19.8 s.
+    let ends: Vec<f64> = doc["prompts"]
+        .as_array()
+        .expect("prompts")
+        .iter()
+        .map(|p| p["end_s"].as_f64().unwrap_or(0.0))
+        .collect();
+    for (end, want) in ends.iter().zip([4.7, 13.3, 19.8]) {
+        assert!((end - want).abs() < 0.5, "{ends:?}");
+    }
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("3/3"), "{summary}");
+}
+
+#[test]
+fn a_prompt_order_the_clip_does_not_follow_fails_with_reasons() {
+    let Some(clip) = head_dev("a_prompt_order_the_clip_does_not_follow_fails_with_reasons") else {
+        return;
+    };
+    // Asked left first: he turns right at 3.3 s (the other way) and his
+    // left turn only starts at 9.1 s, after the 6 s limit. Then a blink is
+    // asked while he is turned; then nothing fits.
+    let out_path = tmp("wrong-order.json");
+    let out = run(&[
+        "practice",
+        "--source",
+        &clip,
+        "--headless",
+        "--no-intro",
+        "--challenges",
+        "turn_left,nod",
+        "--prompt-timeout",
+        "6",
+        "--report",
+        out_path.to_str().expect("path"),
+        "--lang",
+        "zh",
+    ]);
+    assert!(out.status.success());
+    let p = prompts(&report(&out_path));
+    assert_eq!(
+        p[0],
+        ("turn_left".into(), false, Some("wrong_direction".into())),
+        "{p:?}"
+    );
+    assert!(!p[1].1, "{p:?}");
+    // The summary is in Chinese.
+    assert!(String::from_utf8_lossy(&out.stdout).contains("练习总结"));
+}
+
+#[test]
+fn turns_done_four_times_too_fast_fail_as_too_fast() {
+    let Some(clip) = head_dev("turns_done_four_times_too_fast_fail_as_too_fast") else {
+        return;
+    };
+    // The same real movements at four times their speed: the 1.4 s turn
+    // right takes 0.35 s, under the 0.7 s a check needs to follow it.
+    let fast = tmp("fast.y4m");
+    let st = std::process::Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            &clip,
+            "-t",
+            "8",
+            "-vf",
+            "setpts=0.25*PTS,scale=320:240",
+            "-r",
+            "120",
+            "-pix_fmt",
+            "yuv420p",
+            "-f",
+            "yuv4mpegpipe",
+        ])
+        .arg(&fast)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(st.success());
+    let out_path = tmp("fast.json");
+    let out = run(&[
+        "practice",
+        "--source",
+        fast.to_str().expect("path"),
+        "--headless",
+        "--no-intro",
+        "--challenges",
+        "turn_right",
+        "--report",
+        out_path.to_str().expect("path"),
+    ]);
+    assert!(out.status.success());
+    let doc = report(&out_path);
+    let p = prompts(&doc);
+    assert_eq!(
+        p,
+        vec![("turn_right".into(), false, Some("too_fast".into()))]
+    );
+    let secs = doc["prompts"][0]["movement_s"]
+        .as_f64()
+        .expect("movement time");
+    assert!(secs < 0.7 && secs > 0.2, "{secs}");
+}
+
+#[test]
+fn a_clip_without_a_face_never_passes_anything() {
+    let img = image::open(fixture("coffee.png"))
+        .expect("fixture")
+        .to_rgb8();
+    let clip = tmp("coffee.y4m");
+    std::fs::write(&clip, y4m_of(&img, 60, 30)).expect("write clip");
+    for intro in [true, false] {
+        let out_path = tmp(&format!("coffee-{intro}.json"));
+        let mut args = vec![
+            "practice",
+            "--source",
+            clip.to_str().expect("path"),
+            "--headless",
+            "--report",
+            out_path.to_str().expect("path"),
+            "--seed",
+            "5",
+        ];
+        if !intro {
+            args.push("--no-intro");
+        }
+        let out = run(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc = report(&out_path);
+        let p = prompts(&doc);
+        assert_eq!(p.len(), 4, "all four prompts are listed: {p:?}");
+        assert!(p.iter().all(|(_, passed, _)| !passed));
+        let codes: Vec<&str> = doc["hints"]
+            .as_array()
+            .expect("hints")
+            .iter()
+            .filter_map(|h| h["code"].as_str())
+            .collect();
+        assert_eq!(codes, vec!["no_face"], "{doc}");
+        assert_eq!(doc["seed"], 5);
+    }
+}
+
+#[test]
+fn recording_saves_the_frames_and_only_when_asked() {
+    let img = image::open(fixture("astronaut.png"))
+        .expect("fixture")
+        .to_rgb8();
+    let clip = tmp("astronaut.y4m");
+    std::fs::write(&clip, y4m_of(&img, 45, 30)).expect("write clip");
+    let rec = tmp("rec.y4m");
+    let out = run(&[
+        "practice",
+        "--source",
+        clip.to_str().expect("path"),
+        "--headless",
+        "--no-intro",
+        "--challenges",
+        "blink",
+        "--record",
+        rec.to_str().expect("path"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Read it back through analyze: same frame count.
+    let out = run(&["analyze", rec.to_str().expect("path"), "--json", "-", "-q"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["input"]["frames"], 45);
+    assert_eq!(doc["frames"][0]["face"], true);
+    // A still photo never blinks: the blink prompt is not passed. Run from
+    // an empty folder: nothing is written without --record or --report.
+    let empty = tmp("empty-cwd");
+    std::fs::create_dir_all(&empty).expect("dir");
+    let out = bin()
+        .current_dir(&empty)
+        .args([
+            "practice",
+            "--source",
+            clip.to_str().expect("path"),
+            "--headless",
+            "--no-intro",
+            "--challenges",
+            "blink",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_dir(&empty).expect("ls").count(), 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0/1"));
+}
+
+#[test]
+fn bad_practice_arguments_say_what_to_do() {
+    for (args, needle) in [
+        (
+            vec!["practice", "--challenges", "wink", "--headless"],
+            "wink",
+        ),
+        (
+            vec!["practice", "--prompt-timeout", "0", "--headless"],
+            "prompt-timeout",
+        ),
+        (
+            vec!["practice", "--window", "12", "--headless"],
+            "WIDTHxHEIGHT",
+        ),
+        (
+            vec!["practice", "--source", "/nonexistent.mp4", "--headless"],
+            "no such file",
+        ),
+    ] {
+        let out = run(&args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn an_unwritable_report_fails_but_the_summary_is_still_printed() {
+    let img = image::open(fixture("coffee.png"))
+        .expect("fixture")
+        .to_rgb8();
+    let clip = tmp("coffee-short.y4m");
+    std::fs::write(&clip, y4m_of(&img, 10, 30)).expect("write clip");
+    let out = run(&[
+        "practice",
+        "--source",
+        clip.to_str().expect("path"),
+        "--headless",
+        "--report",
+        "/nonexistent-dir/report.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Session summary"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent-dir/report.json"));
+}
+
+#[test]
+fn no_camera_and_no_display_are_explained() {
+    // This machine has no camera: the headless session says so (exit 2).
+    let out = run(&["practice", "--headless"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(err.contains("camera"), "{err}");
+    // Without a display, the window cannot open: it says how to go on.
+    let img = image::open(fixture("coffee.png"))
+        .expect("fixture")
+        .to_rgb8();
+    let clip = tmp("coffee-win.y4m");
+    std::fs::write(&clip, y4m_of(&img, 10, 30)).expect("write clip");
+    let out = bin()
+        .args(["practice", "--source", clip.to_str().expect("path")])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--headless"), "{err}");
+}
