@@ -148,6 +148,8 @@ messages! {
     ReportSaved => "Report saved to {path}", "报告已保存到 {path}";
     RecordingSaved => "Recording saved to {path}", "录像已保存到 {path}";
     Seconds => "s", "秒";
+    KindReason => "{kind}: {reason}", "{kind}：{reason}";
+    LiveLoop => "Window: {shown} updates/s, {analysed} frames/s analysed; capture to screen {ms} ms (95%: {p95} ms)", "窗口：每秒刷新 {shown} 次，每秒分析 {analysed} 帧；从采集到显示 {ms} 毫秒（95%：{p95} 毫秒）";
     StreamEnded => "The recording ended", "录像已播放完毕";
 }
 
@@ -162,7 +164,9 @@ mod tests {
             assert!(!en.trim().is_empty(), "{m:?} has no English");
             assert!(!zh.trim().is_empty(), "{m:?} has no Chinese");
             assert!(
-                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                // Chinese characters, or (for pure layout strings) full-width punctuation.
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)
+                    || ('\u{ff00}'..='\u{ffef}').contains(&c)),
                 "{m:?}: Chinese text has no Chinese"
             );
         }

@@ -335,3 +335,44 @@ fn no_camera_and_no_display_are_explained() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--headless"), "{err}");
 }
+
+#[test]
+fn input_that_breaks_mid_session_keeps_the_results_so_far() {
+    // A camera unplugged or a file cut short: frames stop with an error.
+    // The photo cropped so that the face sits in the oval, as a person would.
+    let img = image::open(fixture("astronaut.png"))
+        .expect("fixture")
+        .to_rgb8();
+    let img = image::imageops::crop_imm(&img, 80, 21, 290, 218).to_image();
+    let mut bytes = y4m_of(&img, 40, 30);
+    bytes.truncate(bytes.len() - 1000);
+    let clip = tmp("cut.y4m");
+    std::fs::write(&clip, bytes).expect("write clip");
+    let out_path = tmp("cut.json");
+    let out = run(&[
+        "practice",
+        "--source",
+        clip.to_str().expect("path"),
+        "--headless",
+        "--no-intro",
+        "--challenges",
+        "blink,nod",
+        "--report",
+        out_path.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "stopped early: exit 1");
+    let doc = report(&out_path);
+    assert!(
+        doc["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{doc}"
+    );
+    assert_eq!(doc["frames"], 39);
+    let p = prompts(&doc);
+    assert_eq!(p.len(), 2);
+    assert!(
+        p.iter()
+            .all(|(_, passed, r)| !passed && r.as_deref() == Some("ended")),
+        "{p:?}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("stopped early"));
+}

@@ -31,6 +31,7 @@ struct Slot {
     captured_at: Instant,
     info: Option<SourceInfo>,
     state: StreamState,
+    rate: super::Rate,
 }
 
 /// The newest frame, shared between the capture thread and its readers.
@@ -56,6 +57,7 @@ impl Latest {
                 captured_at: Instant::now(),
                 info: None,
                 state: StreamState::Starting,
+                rate: super::Rate::default(),
             }),
             ready: Condvar::new(),
             stop: AtomicBool::new(false),
@@ -73,6 +75,8 @@ impl Latest {
         std::mem::swap(&mut s.frame, frame);
         s.seq += 1;
         s.captured_at = Instant::now();
+        let at = s.captured_at;
+        s.rate.tick(at);
         s.state = StreamState::Running;
         drop(s);
         self.ready.notify_all();
@@ -94,6 +98,11 @@ impl Latest {
     /// Frames published so far.
     pub fn published(&self) -> u64 {
         self.lock().seq
+    }
+
+    /// How fast frames were published.
+    pub fn rate(&self) -> super::Rate {
+        self.lock().rate
     }
 
     /// Copies the newest frame into `into` if it is newer than `seen`;

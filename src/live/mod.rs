@@ -15,7 +15,7 @@ pub mod record;
 use crate::coach::Coach;
 use crate::frame::Frame;
 use crate::i18n::Lang;
-use crate::report::session::{LiveStats, Percentiles};
+use crate::report::session::{LiveStats, Recent};
 use crate::session::Input;
 use crate::ui::screen::{Renderer, View};
 use anyhow::{Context, Result};
@@ -34,6 +34,35 @@ pub struct WindowOptions {
     pub landmarks: bool,
     pub size: (usize, usize),
     pub title: String,
+}
+
+/// Events per second between the first and the last event counted.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rate {
+    first: Option<Instant>,
+    last: Option<Instant>,
+    n: u64,
+}
+
+impl Rate {
+    pub fn tick(&mut self, at: Instant) {
+        self.first.get_or_insert(at);
+        self.last = Some(at);
+        self.n += 1;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    pub fn per_second(&self) -> f64 {
+        match (self.first, self.last) {
+            (Some(a), Some(b)) if self.n > 1 && b > a => {
+                (self.n - 1) as f64 / (b - a).as_secs_f64()
+            }
+            _ => 0.0,
+        }
+    }
 }
 
 /// What a live run leaves.
@@ -107,9 +136,10 @@ pub fn run_window(
     let mut seen_frame = 0u64;
     let mut seen_view = 0u64;
     let mut landmarks = opts.landmarks;
-    let mut latency = Vec::new();
-    let mut displayed = 0u64;
-    let started = Instant::now();
+    let mut latency = Recent::new();
+    let mut draw_ms = Recent::new();
+    let mut present_ms = Recent::new();
+    let mut displayed = Rate::default();
     let mut new_frame_at = None;
     while window.is_open() && !interrupted.load(Ordering::SeqCst) {
         if let Some(t) = latest.take_newer(seen_frame, &mut frame, Duration::ZERO) {
@@ -123,14 +153,18 @@ pub fn run_window(
             }
         }
         let f = (frame.width > 0).then_some(&frame);
+        let t0 = Instant::now();
         renderer.render(&mut buf, w, h, f, &view, opts.lang, landmarks);
+        let t1 = Instant::now();
         window
             .update_with_buffer(&buf, w, h)
             .map_err(|e| anyhow::anyhow!("{e}"))
             .context("updating the window")?;
+        draw_ms.push((t1 - t0).as_secs_f64() * 1000.0);
+        present_ms.push(t1.elapsed().as_secs_f64() * 1000.0);
         if let Some(at) = new_frame_at.take() {
             latency.push(at.elapsed().as_secs_f64() * 1000.0);
-            displayed += 1;
+            displayed.tick(Instant::now());
         }
         let mut quit = false;
         while let Ok(k) = keys.try_recv() {
@@ -151,24 +185,25 @@ pub fn run_window(
         }
     }
     let _ = tx.send(Command::Quit);
-    let elapsed = started.elapsed().as_secs_f64().max(1e-6);
     let info = latest.info();
-    let captured = latest.published();
+    let captured = latest.rate();
     let recorder = capture.stop().and_then(|s| s.into_recorder());
-    let (coach, error, mut analysis_latency) = worker
+    let (coach, error, mut analysis_latency, analysed) = worker
         .join()
         .map_err(|_| anyhow::anyhow!("the inference thread failed"))?;
     let stats = LiveStats {
         width: info.as_ref().map_or(0, |i| i.width),
         height: info.as_ref().map_or(0, |i| i.height),
-        frames_captured: captured,
+        frames_captured: captured.count(),
         frames_analysed: coach.frames,
-        frames_displayed: displayed,
-        capture_fps: captured as f64 / elapsed,
-        analysed_fps: coach.frames as f64 / elapsed,
-        display_fps: displayed as f64 / elapsed,
-        capture_to_display_ms: Percentiles::of(&mut latency),
-        capture_to_analysis_ms: Percentiles::of(&mut analysis_latency),
+        frames_displayed: displayed.count(),
+        capture_fps: captured.per_second(),
+        analysed_fps: analysed.per_second(),
+        display_fps: displayed.per_second(),
+        capture_to_display_ms: latency.percentiles(),
+        capture_to_analysis_ms: analysis_latency.percentiles(),
+        draw_ms: draw_ms.percentiles(),
+        present_ms: present_ms.percentiles(),
     };
     Ok(LiveRun {
         coach,
@@ -198,15 +233,15 @@ fn inference(
     shared: &Mutex<Shared>,
     rx: &mpsc::Receiver<Command>,
     lang: Lang,
-) -> (Coach, Option<String>, Vec<f64>) {
+) -> (Coach, Option<String>, Recent, Rate) {
     let mut frame = Frame::default();
     let mut view = View::default();
     let mut seen = 0u64;
     let mut error = None;
-    let mut latency = Vec::new();
+    let mut latency = Recent::new();
     let mut last_frame = Instant::now();
     let mut stream_over = false;
-    let started = Instant::now();
+    let mut rate = Rate::default();
     let publish = |view: &View| {
         if let Ok(mut s) = shared.lock() {
             s.view.clone_from(view);
@@ -262,8 +297,8 @@ fn inference(
                 latency.push(taken.captured_at.elapsed().as_secs_f64() * 1000.0);
                 view.update(&coach, step.observation.face.as_ref(), lang);
                 view.frame_size = (frame.width, frame.height);
-                view.analysed_fps =
-                    (coach.frames as f64 / started.elapsed().as_secs_f64().max(1e-3)) as f32;
+                rate.tick(Instant::now());
+                view.analysed_fps = rate.per_second() as f32;
                 publish(&view);
             }
             Err(e) => {
@@ -276,5 +311,5 @@ fn inference(
             }
         }
     }
-    (coach, error, latency)
+    (coach, error, latency, rate)
 }

@@ -65,12 +65,53 @@ pub struct LiveStats {
     pub capture_to_display_ms: Percentiles,
     /// From a frame's capture to the end of its analysis.
     pub capture_to_analysis_ms: Percentiles,
+    /// Drawing one window update (preview, overlays, text), and presenting it.
+    pub draw_ms: Percentiles,
+    pub present_ms: Percentiles,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Percentiles {
     pub median: f64,
     pub p95: f64,
+}
+
+/// The last `cap` samples of a per-frame time, so a long session keeps a
+/// fixed amount of memory.
+#[derive(Clone, Debug)]
+pub struct Recent {
+    values: Vec<f64>,
+    next: usize,
+}
+
+impl Recent {
+    pub const CAP: usize = 4096;
+
+    pub fn new() -> Recent {
+        Recent {
+            values: Vec::with_capacity(Recent::CAP),
+            next: 0,
+        }
+    }
+
+    pub fn push(&mut self, v: f64) {
+        if self.values.len() < Recent::CAP {
+            self.values.push(v);
+        } else {
+            self.values[self.next] = v;
+            self.next = (self.next + 1) % Recent::CAP;
+        }
+    }
+
+    pub fn percentiles(&mut self) -> Percentiles {
+        Percentiles::of(&mut self.values)
+    }
+}
+
+impl Default for Recent {
+    fn default() -> Self {
+        Recent::new()
+    }
 }
 
 impl Percentiles {
@@ -268,6 +309,19 @@ impl SessionDoc {
                         ("fps", &format!("{:.1}", l.capture_fps)),
                         ("w", &l.width.to_string()),
                         ("h", &l.height.to_string())
+                    ]
+                )
+            );
+            let _ = writeln!(
+                s,
+                "{}",
+                lang.fill(
+                    Msg::LiveLoop,
+                    &[
+                        ("shown", &format!("{:.1}", l.display_fps)),
+                        ("analysed", &format!("{:.1}", l.analysed_fps)),
+                        ("ms", &format!("{:.0}", l.capture_to_display_ms.median)),
+                        ("p95", &format!("{:.0}", l.capture_to_display_ms.p95)),
                     ]
                 )
             );

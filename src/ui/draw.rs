@@ -217,7 +217,7 @@ mod tests {
             width: 10,
             height: 10,
         };
-        c.rect(-100, -100, 1000, 3, 0xffffff, 255);
+        c.rect(-100, -1, 1000, 4, 0xffffff, 255);
         c.rect(
             i32::MAX - 1,
             i32::MAX - 1,

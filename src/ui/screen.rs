@@ -430,11 +430,14 @@ impl Renderer {
                 col,
                 255,
             );
-            let mut line = format!("{}: ", lang.event_name(r.kind));
-            match r.reason {
-                None => line.push_str(lang.text(Msg::Passed)),
-                Some(reason) => line.push_str(lang.text(reason.message())),
-            }
+            let reason = match r.reason {
+                None => lang.text(Msg::Passed),
+                Some(reason) => lang.text(reason.message()),
+            };
+            let mut line = lang.fill(
+                Msg::KindReason,
+                &[("kind", lang.event_name(r.kind)), ("reason", reason)],
+            );
             if let (Some(d), Some(m)) = (r.movement_s, r.magnitude) {
                 if r.kind == EventKind::Blink {
                     line.push_str(&format!("  ({d:.2} {})", lang.text(Msg::Seconds)));
@@ -468,5 +471,119 @@ impl Renderer {
                 .draw(c.buf, width, height, x, y, s, mid * 0.8, CYAN);
             y += (mid * 1.2) as i32;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::FailReason;
+
+    const W: usize = 640;
+    const H: usize = 480;
+
+    fn grey_frame() -> Frame {
+        Frame::from_rgb(320, 240, vec![90; 320 * 240 * 3]).expect("frame")
+    }
+
+    fn render(view: &View, lang: Lang) -> Vec<u32> {
+        let mut r = Renderer::new().expect("font");
+        let mut buf = vec![0u32; W * H];
+        let f = grey_frame();
+        r.render(&mut buf, W, H, Some(&f), view, lang, false);
+        buf
+    }
+
+    fn count(buf: &[u32], rows: std::ops::Range<usize>, color: u32) -> usize {
+        rows.flat_map(|y| buf[y * W..(y + 1) * W].iter())
+            .filter(|&&p| p == color)
+            .count()
+    }
+
+    fn prompt_view(progress: f32) -> View {
+        View {
+            screen: Screen::Prompt,
+            prompt: Some((1, 4, EventKind::TurnLeft)),
+            progress: Some(progress),
+            face_in_oval: true,
+            frame_size: (320, 240),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_time_ring_empties_as_the_prompt_runs() {
+        let early = count(&render(&prompt_view(0.1), Lang::En), 0..H, CYAN);
+        let late = count(&render(&prompt_view(0.8), Lang::En), 0..H, CYAN);
+        assert!(early > 3 * late && late > 0, "{early} vs {late}");
+    }
+
+    #[test]
+    fn the_prompt_is_written_at_the_top_in_either_language() {
+        let en = render(&prompt_view(0.5), Lang::En);
+        let zh = render(&prompt_view(0.5), Lang::Zh);
+        let top = 0..H / 8;
+        assert!(count(&en, top.clone(), WHITE) > 200);
+        assert!(count(&zh, top.clone(), WHITE) > 200);
+        assert_ne!(en[..W * H / 8], zh[..W * H / 8]);
+    }
+
+    #[test]
+    fn hints_show_only_while_they_last() {
+        let mut v = prompt_view(0.5);
+        let bottom = H * 3 / 4..H - 20;
+        assert_eq!(count(&render(&v, Lang::En), bottom.clone(), AMBER), 0);
+        v.hints = vec![HintCode::TooDark, HintCode::Backlit];
+        assert!(count(&render(&v, Lang::En), bottom, AMBER) > 300);
+    }
+
+    #[test]
+    fn the_result_screen_lists_failures_and_problems() {
+        let failed = PromptResult {
+            kind: EventKind::Nod,
+            passed: false,
+            reason: Some(FailReason::TooFast),
+            start_s: 1.0,
+            end_s: 2.0,
+            start_frame: 30,
+            end_frame: 60,
+            movement_s: Some(0.2),
+            magnitude: Some(12.0),
+        };
+        let mut v = View {
+            screen: Screen::Result,
+            results: vec![failed],
+            attempt: 1,
+            ..Default::default()
+        };
+        let without = render(&v, Lang::En);
+        assert!(
+            count(&without, 0..H / 3, RED) > 200,
+            "the failed headline and mark"
+        );
+        v.seen = vec![HintCode::Backlit];
+        let with = render(&v, Lang::En);
+        assert!(
+            count(&with, 0..H, AMBER) > count(&without, 0..H, AMBER) + 50,
+            "the problem seen is listed"
+        );
+    }
+
+    #[test]
+    fn the_preview_is_mirrored() {
+        // Left half of the camera image red: it shows on the right.
+        let mut f = grey_frame();
+        for y in 0..240 {
+            for x in 0..160 {
+                let i = (y * 320 + x) * 3;
+                f.rgb[i..i + 3].copy_from_slice(&[255, 0, 0]);
+            }
+        }
+        let mut r = Renderer::new().expect("font");
+        let mut buf = vec![0u32; W * H];
+        r.render(&mut buf, W, H, Some(&f), &View::default(), Lang::En, false);
+        let row = &buf[(H / 2) * W..(H / 2 + 1) * W];
+        assert_eq!(row[W - 5], 0xff0000);
+        assert_ne!(row[5], 0xff0000);
     }
 }
