@@ -58,13 +58,13 @@ fn main() -> Result<()> {
                 doc.frames
             }
             None => {
-                let mut src = open_path(
-                    &root
-                        .join("clips")
-                        .join(format!("{name}.mp4"))
-                        .display()
-                        .to_string(),
-                )?;
+                // Any container: the original .mp4 or an altered .y4m.
+                let path = ["mp4", "y4m"]
+                    .iter()
+                    .map(|ext| root.join("clips").join(format!("{name}.{ext}")))
+                    .find(|p| p.exists())
+                    .unwrap_or_else(|| root.join("clips").join(format!("{name}.mp4")));
+                let mut src = open_path(&path.display().to_string())?;
                 let mut a = Analyzer::new(
                     &files,
                     AnalyzerOptions {

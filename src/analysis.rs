@@ -177,6 +177,8 @@ impl Analyzer {
 pub struct ClipAnalysis {
     pub frames: Vec<FrameRecord>,
     pub events: Vec<Event>,
+    /// Every hint raised over the clip (what would make a check fail).
+    pub issues: Vec<crate::hints::HintSpan>,
     /// Set when reading stopped early on an error; what came before is kept.
     pub error: Option<String>,
 }
@@ -192,6 +194,7 @@ pub fn analyze_source(
 ) -> Result<ClipAnalysis> {
     let mut out = ClipAnalysis::default();
     let mut frame = Frame::default();
+    let mut hints = crate::hints::HintTracker::default();
     loop {
         match source.read_into(&mut frame) {
             Ok(true) => {}
@@ -204,11 +207,14 @@ pub fn analyze_source(
         }
         obs.finished(Stage::Decode);
         let (rec, _, events) = analyzer.step(&frame, obs)?;
+        let cond = crate::hints::conditions(&rec, frame.width, frame.height);
+        hints.push(rec.index, rec.time_s, &cond);
         on_frame(&rec);
         out.frames.push(rec);
         out.events.extend(events);
     }
     out.events.extend(analyzer.finish());
     out.events.sort_by_key(|e| e.start_frame);
+    out.issues = hints.finish();
     Ok(out)
 }

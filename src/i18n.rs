@@ -88,6 +88,8 @@ messages! {
     Nod => "nod", "点头";
     HintNoFace => "No face in view", "画面中没有人脸";
     AdviceNoFace => "Sit in front of the camera with your whole face inside the oval.", "请坐在摄像头前，让整张脸位于椭圆框内。";
+    HintMultipleFaces => "More than one face in view", "画面中有多张人脸";
+    AdviceMultipleFaces => "Be alone in the picture: ask others to step out of view, and cover photos or posters with faces behind you.", "请确保画面中只有你一人：请其他人离开镜头范围，并遮住身后带有人脸的照片或海报。";
     HintFaceCutOff => "Part of your face is out of the picture", "脸的一部分在画面外";
     AdviceFaceCutOff => "Move so that your whole face, forehead to chin, is inside the picture.", "请移动位置，让整张脸（从额头到下巴）都在画面内。";
     HintFaceTooSmall => "Move closer", "请靠近一些";

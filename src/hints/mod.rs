@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum HintCode {
     NoFace,
+    MultipleFaces,
     FaceCutOff,
     FaceTooSmall,
     FaceTooLarge,
@@ -32,8 +33,9 @@ pub enum HintCode {
 
 impl HintCode {
     /// In order of importance: the first active one is the one to fix first.
-    pub const ALL: [HintCode; 10] = [
+    pub const ALL: [HintCode; 11] = [
         HintCode::NoFace,
+        HintCode::MultipleFaces,
         HintCode::FaceCutOff,
         HintCode::FaceTooSmall,
         HintCode::FaceTooLarge,
@@ -53,6 +55,7 @@ impl HintCode {
     pub fn code(self) -> &'static str {
         match self {
             HintCode::NoFace => "no_face",
+            HintCode::MultipleFaces => "multiple_faces",
             HintCode::FaceCutOff => "face_cut_off",
             HintCode::FaceTooSmall => "face_too_small",
             HintCode::FaceTooLarge => "face_too_large",
@@ -73,6 +76,7 @@ impl HintCode {
     pub fn messages(self) -> (Msg, Msg) {
         match self {
             HintCode::NoFace => (Msg::HintNoFace, Msg::AdviceNoFace),
+            HintCode::MultipleFaces => (Msg::HintMultipleFaces, Msg::AdviceMultipleFaces),
             HintCode::FaceCutOff => (Msg::HintFaceCutOff, Msg::AdviceFaceCutOff),
             HintCode::FaceTooSmall => (Msg::HintFaceTooSmall, Msg::AdviceFaceTooSmall),
             HintCode::FaceTooLarge => (Msg::HintFaceTooLarge, Msg::AdviceFaceTooLarge),
@@ -104,6 +108,12 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
         set(HintCode::NoFace, true, 0.0);
         return c;
     }
+    // The detector's last count (it recounts every second, `vision::RECOUNT_S`).
+    set(
+        HintCode::MultipleFaces,
+        rec.faces_detected > 1,
+        rec.faces_detected as f32,
+    );
     if let Some(f) = rec
         .face_box
         .and_then(|b| framing::Framing::measure(b, width, height))

@@ -2,6 +2,7 @@
 
 use crate::analysis::{ClipAnalysis, FrameRecord};
 use crate::events::Event;
+use crate::hints::{HintCode, HintSpan};
 use crate::source::SourceInfo;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -35,10 +36,61 @@ pub struct AnalysisDoc {
     pub input: InputInfo,
     pub frames: Vec<FrameRecord>,
     pub events: Vec<Event>,
+    /// What would make a check fail, while it lasted.
+    #[serde(default)]
+    pub issues: Vec<IssueEntry>,
     pub timing: Timing,
     /// Set when the input stopped early on an error (frames before it are kept).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub error: Option<String>,
+}
+
+/// A text in both languages.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Bilingual {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Bilingual {
+    pub fn of(m: crate::i18n::Msg) -> Bilingual {
+        let (en, zh) = m.texts();
+        Bilingual {
+            en: en.to_string(),
+            zh: zh.to_string(),
+        }
+    }
+}
+
+/// A hint over a stretch of the clip: its code, the frames it covered, the
+/// mean measured value behind it (units per code in docs/hints.md), and what
+/// to change.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct IssueEntry {
+    pub code: HintCode,
+    pub start_frame: u64,
+    pub end_frame: u64,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub value: f32,
+    pub message: Bilingual,
+    pub advice: Bilingual,
+}
+
+impl From<&HintSpan> for IssueEntry {
+    fn from(h: &HintSpan) -> IssueEntry {
+        let (m, a) = h.code.messages();
+        IssueEntry {
+            code: h.code,
+            start_frame: h.start_frame,
+            end_frame: h.end_frame,
+            start_s: h.start_s,
+            end_s: h.end_s,
+            value: h.value,
+            message: Bilingual::of(m),
+            advice: Bilingual::of(a),
+        }
+    }
 }
 
 impl AnalysisDoc {
@@ -54,6 +106,7 @@ impl AnalysisDoc {
             },
             frames: clip.frames.clone(),
             events: clip.events.clone(),
+            issues: clip.issues.iter().map(IssueEntry::from).collect(),
             timing,
             error: clip.error.clone(),
         }

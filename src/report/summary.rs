@@ -41,6 +41,22 @@ pub fn summary(doc: &AnalysisDoc, lang: Lang) -> String {
             times.join(" ")
         );
     }
+    if !doc.issues.is_empty() {
+        let _ = writeln!(s, "{}", lang.text(Msg::ProblemsSeen));
+    }
+    for i in &doc.issues {
+        let (m, a) = match lang {
+            Lang::En => (&i.message.en, &i.advice.en),
+            Lang::Zh => (&i.message.zh, &i.advice.zh),
+        };
+        let _ = writeln!(
+            s,
+            "  {:>6.1}-{:.1}s  {m} ({})\n           {a}",
+            i.start_s,
+            i.end_s,
+            i.code.code()
+        );
+    }
     if let Some(e) = &doc.error {
         let _ = writeln!(s, "{}: {e}", lang.text(Msg::StoppedEarly));
     }

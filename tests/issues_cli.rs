@@ -1,0 +1,61 @@
+//! `"issues"` in the analysis JSON: what would make a check fail, on
+//! constructed clips whose truth is known.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn issues_of(clip: &std::path::Path) -> (Value, Vec<String>) {
+    let out = run(&["analyze", clip.to_str().expect("path"), "--json", "-", "-q"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes = doc["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter_map(|i| i["code"].as_str().map(str::to_string))
+        .collect();
+    (doc, codes)
+}
+
+fn framed_face() -> image::RgbImage {
+    // The astronaut's face framed as a person in front of a webcam.
+    let img = image::open(fixture("astronaut.png")).expect("fixture").to_rgb8();
+    image::imageops::crop_imm(&img, 80, 21, 290, 218).to_image()
+}
+
+#[test]
+fn a_well_framed_well_lit_face_raises_no_issue() {
+    let clip = tmp("framed.y4m");
+    std::fs::write(&clip, y4m_of(&framed_face(), 45, 30)).expect("write");
+    let (_, codes) = issues_of(&clip);
+    assert!(codes.is_empty(), "{codes:?}");
+}
+
+#[test]
+fn two_people_in_view_are_named() {
+    let face = framed_face();
+    let mut two = image::RgbImage::new(face.width() * 2, face.height());
+    image::imageops::replace(&mut two, &face, 0, 0);
+    image::imageops::replace(&mut two, &image::imageops::flip_horizontal(&face), face.width() as i64, 0);
+    let clip = tmp("two.y4m");
+    std::fs::write(&clip, y4m_of(&two, 45, 30)).expect("write");
+    let (doc, codes) = issues_of(&clip);
+    assert_eq!(doc["frames"][0]["faces_detected"], 2);
+    assert!(codes.contains(&"multiple_faces".to_string()), "{codes:?}");
+    let i = &doc["issues"][codes.iter().position(|c| c == "multiple_faces").expect("code")];
+    assert!(i["advice"]["en"].as_str().is_some_and(|s| s.contains("alone")));
+    assert!(i["advice"]["zh"].as_str().is_some_and(|s| s.contains("一人")));
+    assert_eq!(i["value"], 2.0);
+}
+
+#[test]
+fn a_clip_with_no_face_has_one_no_face_issue_over_it() {
+    let img = image::open(fixture("coffee.png")).expect("fixture").to_rgb8();
+    let clip = tmp("cup.y4m");
+    std::fs::write(&clip, y4m_of(&img, 45, 30)).expect("write");
+    let (doc, codes) = issues_of(&clip);
+    assert_eq!(codes, vec!["no_face".to_string()]);
+    assert_eq!(doc["issues"][0]["start_frame"], 0);
+    assert_eq!(doc["issues"][0]["end_frame"], 44);
+}
