@@ -63,6 +63,24 @@ pub struct FrameRecord {
     pub face_clipped: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub side_balance: Option<f32>,
+    /// Image quality of the face (see `quality`): fine-to-coarse gradient
+    /// ratio (about 1 sharp), noise sigma in luma levels, eye-corner distance
+    /// in pixels.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sharpness: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub noise_sigma: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub inter_ocular_px: Option<f32>,
+    /// What covers the face (see `occlusion`): glasses, masks, hats, hands.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub occlusion: Option<crate::occlusion::OcclusionMeasures>,
+    /// Frames per second delivered over the last second.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub fps: Option<f64>,
+    /// Head angular speed (yaw and pitch) over the last 0.2 s, degrees/s.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub head_speed_deg_s: Option<f32>,
     /// This person's learned open-eye level (eye aspect ratio) at this frame.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub eye_open_level: Option<f32>,
@@ -96,6 +114,8 @@ pub struct Analyzer {
     face_model: FaceModel,
     pub events: EventTracker,
     options: AnalyzerOptions,
+    fps: crate::quality::FpsMeter,
+    speed: crate::quality::SpeedMeter,
 }
 
 impl Analyzer {
@@ -109,6 +129,8 @@ impl Analyzer {
             face_model,
             events: EventTracker::default(),
             options,
+            fps: crate::quality::FpsMeter::new(),
+            speed: crate::quality::SpeedMeter::new(),
         })
     }
 
@@ -120,6 +142,10 @@ impl Analyzer {
     ) -> Result<(FrameRecord, Observation, Vec<Event>)> {
         let seen = self.perception.process(frame, obs)?;
         let mut rec = self.measure(frame, &seen);
+        rec.fps = self.fps.push(frame.time_s);
+        if let (Some(y), Some(p)) = (rec.yaw_deg, rec.pitch_deg) {
+            rec.head_speed_deg_s = self.speed.push(frame.time_s, y, p);
+        }
         obs.finished(Stage::Measure);
         let events = self.events.push(&Signals::from(&rec));
         if rec.face {
@@ -161,6 +187,12 @@ impl Analyzer {
             rec.background_luma = l.background_luma;
             rec.face_clipped = Some(l.face_clipped);
             rec.side_balance = Some(l.side_balance);
+        }
+        rec.occlusion = crate::occlusion::measure(frame, &face.landmarks);
+        if let Some(q) = crate::quality::measure(frame, &face.landmarks) {
+            rec.sharpness = Some(q.sharpness);
+            rec.noise_sigma = Some(q.noise_sigma);
+            rec.inter_ocular_px = Some(q.inter_ocular_px);
         }
         rec.face_box = crate::vision::roi::bounds(face.landmarks.iter().map(|p| [p[0], p[1]]));
         rec
@@ -207,8 +239,13 @@ pub fn analyze_source(
         }
         obs.finished(Stage::Decode);
         let (rec, _, events) = analyzer.step(&frame, obs)?;
-        let cond = crate::hints::conditions(&rec, frame.width, frame.height);
-        hints.push(rec.index, rec.time_s, &cond);
+        hints.observe(
+            &rec,
+            frame.width,
+            frame.height,
+            &analyzer.events.near_misses,
+            false,
+        );
         on_frame(&rec);
         out.frames.push(rec);
         out.events.extend(events);

@@ -7,7 +7,7 @@
 use crate::analysis::{Analyzer, FrameRecord};
 use crate::events::{Event, EventKind};
 use crate::frame::Frame;
-use crate::hints::{self, framing::Framing, HintCode, HintSpan, HintTracker};
+use crate::hints::{framing::Framing, HintSpan, HintTracker};
 use crate::session::{Input, Moment, Posture, PromptResult, Session, SessionConfig};
 use crate::vision::{Observation, StageObserver};
 use anyhow::Result;
@@ -70,11 +70,13 @@ impl Coach {
             in_oval: framing.is_some_and(|f| f.in_oval()),
         };
         let verdict = self.session.push(&moment, &posture);
-        let mut cond = hints::conditions(&record, frame.width, frame.height);
-        if self.session.unsteady() {
-            cond[HintCode::NotSteady.index()] = Some(crate::session::STEADY_DEG);
-        }
-        self.hints.push(record.index, record.time_s, &cond);
+        self.hints.observe(
+            &record,
+            frame.width,
+            frame.height,
+            &self.analyzer.events.near_misses,
+            self.session.unsteady(),
+        );
         self.frames += 1;
         self.last = Some((record.index, record.time_s));
         Ok(CoachStep {

@@ -37,9 +37,9 @@ impl LightMeasures {
         self.face_luma <= BACKLIT_FACE_MAX && self.backlight_ratio().unwrap_or(0.0) >= BACKLIT_RATIO
     }
 
-    /// Too dark without a bright background: the room itself is dark.
+    /// The face itself is too dark (whatever the background does).
     pub fn too_dark(&self) -> bool {
-        self.face_luma < TOO_DARK_LUMA && !self.backlit()
+        self.face_luma < TOO_DARK_LUMA
     }
 
     pub fn too_bright(&self) -> bool {
@@ -70,6 +70,8 @@ mod tests {
         assert!(!(good.backlit() || good.too_dark() || good.too_bright() || good.uneven()));
         let window_behind = m(90.0, 230.0, 0.0, 0.0);
         assert!(window_behind.backlit() && !window_behind.too_dark());
+        let dark_and_backlit = m(30.0, 90.0, 0.0, 0.0);
+        assert!(dark_and_backlit.backlit() && dark_and_backlit.too_dark());
         let dark_room = m(40.0, 30.0, 0.0, 0.0);
         assert!(dark_room.too_dark() && !dark_room.backlit());
         assert!(m(240.0, 200.0, 0.3, 0.0).too_bright());

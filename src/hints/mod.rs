@@ -10,7 +10,9 @@ pub mod hysteresis;
 pub mod light;
 
 use crate::analysis::FrameRecord;
+use crate::events::{Attempt, Outcome};
 use crate::i18n::Msg;
+use crate::quality;
 pub use hysteresis::{Change, Hysteresis};
 use serde::{Deserialize, Serialize};
 
@@ -24,26 +26,54 @@ pub enum HintCode {
     FaceTooSmall,
     FaceTooLarge,
     FaceOffCenter,
+    NotFacingCamera,
+    HeadTilted,
     TooDark,
     Backlit,
     TooBright,
     UnevenLight,
+    Glare,
+    Sunglasses,
+    Mask,
+    Hat,
+    HandOverFace,
+    Glasses,
+    Blurry,
+    Noisy,
+    LowResolution,
+    LowFps,
+    MovingTooFast,
+    TooSlow,
     NotSteady,
 }
 
 impl HintCode {
     /// In order of importance: the first active one is the one to fix first.
-    pub const ALL: [HintCode; 11] = [
+    pub const ALL: [HintCode; 25] = [
         HintCode::NoFace,
         HintCode::MultipleFaces,
         HintCode::FaceCutOff,
         HintCode::FaceTooSmall,
         HintCode::FaceTooLarge,
         HintCode::FaceOffCenter,
+        HintCode::NotFacingCamera,
+        HintCode::HeadTilted,
         HintCode::TooDark,
         HintCode::Backlit,
         HintCode::TooBright,
         HintCode::UnevenLight,
+        HintCode::Glare,
+        HintCode::Sunglasses,
+        HintCode::Mask,
+        HintCode::Hat,
+        HintCode::HandOverFace,
+        HintCode::Glasses,
+        HintCode::Blurry,
+        HintCode::Noisy,
+        HintCode::LowResolution,
+        HintCode::LowFps,
+        HintCode::MovingTooFast,
+        HintCode::TooSlow,
         HintCode::NotSteady,
     ];
     pub const COUNT: usize = HintCode::ALL.len();
@@ -60,10 +90,24 @@ impl HintCode {
             HintCode::FaceTooSmall => "face_too_small",
             HintCode::FaceTooLarge => "face_too_large",
             HintCode::FaceOffCenter => "face_off_center",
+            HintCode::NotFacingCamera => "not_facing_camera",
+            HintCode::HeadTilted => "head_tilted",
             HintCode::TooDark => "too_dark",
             HintCode::Backlit => "backlit",
             HintCode::TooBright => "too_bright",
             HintCode::UnevenLight => "uneven_light",
+            HintCode::Glare => "glare",
+            HintCode::Sunglasses => "sunglasses",
+            HintCode::Mask => "mask",
+            HintCode::Hat => "hat",
+            HintCode::HandOverFace => "hand_over_face",
+            HintCode::Glasses => "glasses",
+            HintCode::Blurry => "blurry",
+            HintCode::Noisy => "noisy",
+            HintCode::LowResolution => "low_resolution",
+            HintCode::LowFps => "low_fps",
+            HintCode::MovingTooFast => "moving_too_fast",
+            HintCode::TooSlow => "too_slow",
             HintCode::NotSteady => "not_steady",
         }
     }
@@ -81,14 +125,33 @@ impl HintCode {
             HintCode::FaceTooSmall => (Msg::HintFaceTooSmall, Msg::AdviceFaceTooSmall),
             HintCode::FaceTooLarge => (Msg::HintFaceTooLarge, Msg::AdviceFaceTooLarge),
             HintCode::FaceOffCenter => (Msg::HintFaceOffCenter, Msg::AdviceFaceOffCenter),
+            HintCode::NotFacingCamera => (Msg::HintNotFacingCamera, Msg::AdviceNotFacingCamera),
+            HintCode::HeadTilted => (Msg::HintHeadTilted, Msg::AdviceHeadTilted),
             HintCode::TooDark => (Msg::HintTooDark, Msg::AdviceTooDark),
             HintCode::Backlit => (Msg::HintBacklit, Msg::AdviceBacklit),
             HintCode::TooBright => (Msg::HintTooBright, Msg::AdviceTooBright),
             HintCode::UnevenLight => (Msg::HintUnevenLight, Msg::AdviceUnevenLight),
+            HintCode::Glare => (Msg::HintGlare, Msg::AdviceGlare),
+            HintCode::Sunglasses => (Msg::HintSunglasses, Msg::AdviceSunglasses),
+            HintCode::Mask => (Msg::HintMask, Msg::AdviceMask),
+            HintCode::Hat => (Msg::HintHat, Msg::AdviceHat),
+            HintCode::HandOverFace => (Msg::HintHandOverFace, Msg::AdviceHandOverFace),
+            HintCode::Glasses => (Msg::HintGlasses, Msg::AdviceGlasses),
+            HintCode::Blurry => (Msg::HintBlurry, Msg::AdviceBlurry),
+            HintCode::Noisy => (Msg::HintNoisy, Msg::AdviceNoisy),
+            HintCode::LowResolution => (Msg::HintLowResolution, Msg::AdviceLowResolution),
+            HintCode::LowFps => (Msg::HintLowFps, Msg::AdviceLowFps),
+            HintCode::MovingTooFast => (Msg::HintMovingTooFast, Msg::AdviceMovingTooFast),
+            HintCode::TooSlow => (Msg::HintTooSlow, Msg::AdviceTooSlow),
             HintCode::NotSteady => (Msg::HintNotSteady, Msg::AdviceNotSteady),
         }
     }
 }
+
+/// How long the face must stay turned away before `not_facing_camera`
+/// shows: longer than the deliberate prompted turns on head-dev (1.4-4.3 s
+/// out and back, at most about 2 s past any angle).
+pub const NOT_FACING_ON_S: f64 = 2.0;
 
 /// The raw conditions of one frame: `Some(value)` where a code's condition
 /// holds, with the measured value behind it.
@@ -104,6 +167,9 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
             c[code.index()] = Some(value);
         }
     };
+    if let Some(fps) = rec.fps {
+        set(HintCode::LowFps, fps < quality::LOW_FPS_BELOW, fps as f32);
+    }
     if !rec.face {
         set(HintCode::NoFace, true, 0.0);
         return c;
@@ -142,6 +208,41 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
         set(HintCode::TooBright, l.too_bright(), face_clipped);
         set(HintCode::UnevenLight, l.uneven(), side_balance);
     }
+    if let Some(o) = &rec.occlusion {
+        set(HintCode::Glare, o.glare(), o.glare);
+        set(HintCode::Sunglasses, o.sunglasses(), o.eye_dark);
+        set(HintCode::Mask, o.mask(), o.lower_chroma);
+        set(HintCode::Hat, o.hat(), o.forehead_luma);
+        set(HintCode::HandOverFace, o.hand_over_face(), o.lower_far);
+        // Sunglasses are glasses, but the sunglasses advice is the one to give.
+        set(
+            HintCode::Glasses,
+            o.glasses() && !o.sunglasses(),
+            o.glasses_score(),
+        );
+    }
+    if let (Some(yaw), Some(pitch)) = (rec.yaw_deg, rec.pitch_deg) {
+        set(
+            HintCode::NotFacingCamera,
+            quality::not_facing_camera(yaw, pitch),
+            yaw.abs().max(pitch.abs()),
+        );
+    }
+    if let Some(roll) = rec.roll_deg {
+        set(HintCode::HeadTilted, quality::head_tilted(roll), roll);
+    }
+    if let Some(v) = rec.sharpness {
+        set(HintCode::Blurry, v < quality::BLURRY_BELOW, v);
+    }
+    if let Some(v) = rec.noise_sigma {
+        set(HintCode::Noisy, v > quality::NOISY_ABOVE, v);
+    }
+    if let Some(v) = rec.inter_ocular_px {
+        set(HintCode::LowResolution, v < quality::LOW_RESOLUTION_BELOW_PX, v);
+    }
+    if let Some(v) = rec.head_speed_deg_s {
+        set(HintCode::MovingTooFast, v > quality::TOO_FAST_DEG_S, v);
+    }
     c
 }
 
@@ -179,8 +280,15 @@ impl Default for HintTracker {
         HintTracker {
             switches: std::array::from_fn(|i| match HintCode::ALL[i] {
                 // Raised by the session only once the countdown restarted,
-                // which already takes a real movement: show it at once.
-                HintCode::NotSteady => Hysteresis::new(0.0, hysteresis::OFF_AFTER_S),
+                // which already takes a real movement: show it at once. The
+                // speed is already smoothed over 0.2 s, and a fast movement
+                // is brief by nature.
+                HintCode::NotSteady | HintCode::MovingTooFast => {
+                    Hysteresis::new(0.0, hysteresis::OFF_AFTER_S)
+                }
+                // A turn asked by a prompt is not "looking away": only a pose
+                // held longer than a prompt's turn is.
+                HintCode::NotFacingCamera => Hysteresis::new(NOT_FACING_ON_S, hysteresis::OFF_AFTER_S),
                 _ => Hysteresis::default(),
             }),
             runs: std::array::from_fn(|_| Run::default()),
@@ -216,6 +324,34 @@ impl HintTracker {
                 Some(Change::Off { .. }) => self.close(code),
                 None => {}
             }
+        }
+    }
+
+    /// Feeds one analysed frame: its raw conditions, the head movements
+    /// that came back too slowly on it (`too_slow`, a span over the
+    /// movement), and whether the session saw the head move in a hold.
+    pub fn observe(
+        &mut self,
+        rec: &FrameRecord,
+        width: u32,
+        height: u32,
+        near_misses: &[Attempt],
+        unsteady: bool,
+    ) {
+        let mut cond = conditions(rec, width, height);
+        if unsteady {
+            cond[HintCode::NotSteady.index()] = Some(crate::session::STEADY_DEG);
+        }
+        self.push(rec.index, rec.time_s, &cond);
+        for a in near_misses.iter().filter(|a| a.outcome == Outcome::TooLong) {
+            self.spans.push(HintSpan {
+                code: HintCode::TooSlow,
+                start_frame: a.event.start_frame,
+                end_frame: a.event.end_frame,
+                start_s: a.event.start_s,
+                end_s: a.event.end_s,
+                value: (a.event.end_s - a.event.start_s) as f32,
+            });
         }
     }
 
