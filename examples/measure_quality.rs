@@ -97,8 +97,8 @@ fn downscale(src: &Frame, f: f32, out: &mut Frame) {
                 }
             }
             let i = ((y * w + x) * 3) as usize;
-            for c in 0..3 {
-                out.rgb[i + c] = (acc[c] / n.max(1)) as u8;
+            for (o, a) in out.rgb[i..i + 3].iter_mut().zip(acc) {
+                *o = (a / n.max(1)) as u8;
             }
         }
     }
@@ -307,7 +307,7 @@ fn fps_rows(rows: &mut Rows, set: &str, times: &[f64], fps: f64) {
         let truth = rate < 15.0;
         let mut m = FpsMeter::new();
         for (i, &t) in times.iter().enumerate() {
-            if i as u64 % every != 0 || !keep_frame(i as u64, drop) {
+            if !(i as u64).is_multiple_of(every) || !keep_frame(i as u64, drop) {
                 continue;
             }
             if let Some(f) = m.push(t) {
@@ -423,7 +423,7 @@ fn head_dev(
                 };
                 pose_rows(
                     rows,
-                    &format!("{set}"),
+                    set,
                     &rec,
                     Some(false).filter(|_| set == "webcam"),
                     facing,
@@ -738,7 +738,7 @@ fn report(rows: &Rows) {
                 "no" => 1.0 - flagged as f64 / v.len() as f64,
                 _ => continue,
             };
-            if weakest.as_ref().map_or(true, |w| acc < w.0) {
+            if weakest.as_ref().is_none_or(|w| acc < w.0) {
                 weakest = Some((
                     acc,
                     format!("{case} (truth {t}): {:.1}% right", acc * 100.0),

@@ -68,6 +68,12 @@ pub struct FrameRecord {
     /// in pixels.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub sharpness: Option<f32>,
+    /// Sharpness over the person's own recent level (`quality::SharpnessMeter`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sharpness_relative: Option<f32>,
+    /// Sharpness across over sharpness along the softer direction (1 even).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub blur_balance: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub noise_sigma: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -116,6 +122,7 @@ pub struct Analyzer {
     options: AnalyzerOptions,
     fps: crate::quality::FpsMeter,
     speed: crate::quality::SpeedMeter,
+    sharpness: crate::quality::SharpnessMeter,
 }
 
 impl Analyzer {
@@ -131,6 +138,7 @@ impl Analyzer {
             options,
             fps: crate::quality::FpsMeter::new(),
             speed: crate::quality::SpeedMeter::new(),
+            sharpness: crate::quality::SharpnessMeter::default(),
         })
     }
 
@@ -145,6 +153,9 @@ impl Analyzer {
         rec.fps = self.fps.push(frame.time_s);
         if let (Some(y), Some(p)) = (rec.yaw_deg, rec.pitch_deg) {
             rec.head_speed_deg_s = self.speed.push(frame.time_s, y, p);
+        }
+        if let Some(s) = rec.sharpness {
+            rec.sharpness_relative = self.sharpness.push(frame.time_s, s);
         }
         obs.finished(Stage::Measure);
         let events = self.events.push(&Signals::from(&rec));
@@ -191,6 +202,7 @@ impl Analyzer {
         rec.occlusion = crate::occlusion::measure(frame, &face.landmarks);
         if let Some(q) = crate::quality::measure(frame, &face.landmarks) {
             rec.sharpness = Some(q.sharpness);
+            rec.blur_balance = Some(q.blur_balance);
             rec.noise_sigma = Some(q.noise_sigma);
             rec.inter_ocular_px = Some(q.inter_ocular_px);
         }

@@ -213,7 +213,16 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
         set(HintCode::Sunglasses, o.sunglasses(), o.eye_dark);
         set(HintCode::Mask, o.mask(), o.lower_chroma);
         set(HintCode::Hat, o.hat(), o.forehead_luma);
-        set(HintCode::HandOverFace, o.hand_over_face(), o.lower_far);
+        // A blown-out face is flat everywhere, like skin under a hand: the
+        // light is the problem then, not a hand.
+        let blown = rec
+            .face_clipped
+            .is_some_and(|c| c > light::TOO_BRIGHT_CLIPPED);
+        set(
+            HintCode::HandOverFace,
+            o.hand_over_face() && !blown,
+            o.lower_far,
+        );
         // Sunglasses are glasses, but the sunglasses advice is the one to give.
         set(
             HintCode::Glasses,
@@ -232,13 +241,21 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
         set(HintCode::HeadTilted, quality::head_tilted(roll), roll);
     }
     if let Some(v) = rec.sharpness {
-        set(HintCode::Blurry, v < quality::BLURRY_BELOW, v);
+        set(
+            HintCode::Blurry,
+            quality::blurry(v, rec.sharpness_relative),
+            rec.sharpness_relative.unwrap_or(v),
+        );
     }
     if let Some(v) = rec.noise_sigma {
         set(HintCode::Noisy, v > quality::NOISY_ABOVE, v);
     }
     if let Some(v) = rec.inter_ocular_px {
-        set(HintCode::LowResolution, v < quality::LOW_RESOLUTION_BELOW_PX, v);
+        set(
+            HintCode::LowResolution,
+            v < quality::LOW_RESOLUTION_BELOW_PX,
+            v,
+        );
     }
     if let Some(v) = rec.head_speed_deg_s {
         set(HintCode::MovingTooFast, v > quality::TOO_FAST_DEG_S, v);
@@ -273,7 +290,16 @@ pub struct HintTracker {
     switches: [Hysteresis; HintCode::COUNT],
     runs: [Run; HintCode::COUNT],
     pub spans: Vec<HintSpan>,
+    /// The last face seen was cut off by the frame edge: when and how much.
+    cut_off_at: Option<(f64, f32)>,
 }
+
+/// A face lost this soon after it was seen cut off by the frame edge is
+/// still "cut off", not "no face": the mesh loses a face that is half out of
+/// the picture (on zju-dev shifted 55% sideways, about a quarter of the
+/// frames), and the advice is to move back in, not to sit down in front of
+/// the camera.
+pub const CUT_OFF_HOLD_S: f64 = 2.0;
 
 impl Default for HintTracker {
     fn default() -> Self {
@@ -288,11 +314,14 @@ impl Default for HintTracker {
                 }
                 // A turn asked by a prompt is not "looking away": only a pose
                 // held longer than a prompt's turn is.
-                HintCode::NotFacingCamera => Hysteresis::new(NOT_FACING_ON_S, hysteresis::OFF_AFTER_S),
+                HintCode::NotFacingCamera => {
+                    Hysteresis::new(NOT_FACING_ON_S, hysteresis::OFF_AFTER_S)
+                }
                 _ => Hysteresis::default(),
             }),
             runs: std::array::from_fn(|_| Run::default()),
             spans: Vec::new(),
+            cut_off_at: None,
         }
     }
 }
@@ -339,6 +368,17 @@ impl HintTracker {
         unsteady: bool,
     ) {
         let mut cond = conditions(rec, width, height);
+        let cut = HintCode::FaceCutOff.index();
+        if rec.face {
+            self.cut_off_at = cond[cut].map(|v| (rec.time_s, v));
+        } else if let Some((t, v)) = self
+            .cut_off_at
+            .filter(|(t, _)| (0.0..CUT_OFF_HOLD_S).contains(&(rec.time_s - t)))
+        {
+            let _ = t;
+            cond[cut] = Some(v);
+            cond[HintCode::NoFace.index()] = None;
+        }
         if unsteady {
             cond[HintCode::NotSteady.index()] = Some(crate::session::STEADY_DEG);
         }
