@@ -14,6 +14,15 @@ use std::path::Path;
 const MAGIC: &[u8] = b"YUV4MPEG2";
 /// Longest header or frame line we accept.
 const MAX_LINE: usize = 4096;
+/// Frame rates the reader accepts (frames per second): from one frame every
+/// 1000 s (the finest rate [`super::y4m_write`] can state) to 1000. Outside
+/// this, frame times would be 0, infinite or meaningless.
+pub const MIN_FPS: f64 = 0.001;
+pub const MAX_FPS: f64 = 1000.0;
+/// Most bytes set aside for a frame before its data has arrived: a header may
+/// declare a large size, but memory grows only with the bytes really read,
+/// so a short or hostile stream never costs the declared frame size.
+const PREALLOC_MAX: usize = 8 << 20;
 
 /// Chroma layouts this reader converts (8-bit only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,7 +76,9 @@ pub fn parse_header(line: &[u8]) -> Result<Header> {
     }
     let (mut w, mut h, mut fps, mut chroma) = (None, None, 30.0, Chroma::C420);
     for f in fields.filter(|f| !f.is_empty()) {
-        let (tag, val) = f.split_at(1);
+        // The tag is the first character, which need not be one byte long.
+        let tag_len = f.chars().next().map_or(0, char::len_utf8);
+        let (tag, val) = f.split_at(tag_len);
         match tag {
             "W" => w = Some(val.parse::<u32>().context("Y4M width is not a number")?),
             "H" => h = Some(val.parse::<u32>().context("Y4M height is not a number")?),
@@ -77,10 +88,14 @@ pub fn parse_header(line: &[u8]) -> Result<Header> {
                     .ok_or_else(|| anyhow!("Y4M frame rate {val} is not N:D"))?;
                 let n: f64 = n.parse().context("Y4M frame rate")?;
                 let d: f64 = d.parse().context("Y4M frame rate")?;
-                if !(n > 0.0 && d > 0.0 && (n / d).is_finite() && n / d <= 1000.0) {
-                    bail!("Y4M frame rate {val} is not a usable rate");
+                let rate = n / d;
+                if !(rate.is_finite() && (MIN_FPS..=MAX_FPS).contains(&rate)) {
+                    bail!(
+                        "Y4M frame rate {val} is not a usable rate \
+                         (from {MIN_FPS} to {MAX_FPS} frames per second)"
+                    );
                 }
-                fps = n / d;
+                fps = rate;
             }
             "C" => chroma = Chroma::parse(val)?,
             // Interlacing, aspect, comments and extensions do not change decoding.
@@ -206,14 +221,17 @@ impl FrameSource for Y4mSource {
             bail!("Y4M frame {} does not start with FRAME", self.next_index);
         }
         let n = self.frame_bytes();
-        self.planes.resize(n, 0);
-        self.reader.read_exact(&mut self.planes).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                anyhow!("Y4M stream is truncated inside frame {}", self.next_index)
-            } else {
-                anyhow!(e).context("reading a Y4M frame")
-            }
-        })?;
+        // Grows with the data actually read (see PREALLOC_MAX); after the
+        // first frame the buffer already has its full size.
+        self.planes.clear();
+        self.planes.reserve(n.min(PREALLOC_MAX));
+        let got = (&mut self.reader)
+            .take(n as u64)
+            .read_to_end(&mut self.planes)
+            .context("reading a Y4M frame")?;
+        if got < n {
+            bail!("Y4M stream is truncated inside frame {}", self.next_index);
+        }
         let (w, h) = (self.header.width, self.header.height);
         frame.reshape(w, h);
         planes_to_rgb(
@@ -321,6 +339,70 @@ pub(crate) mod tests {
                 "{h:?}"
             );
         }
+    }
+
+    /// Found by tests/fuzz.rs: a field starting with a multi-byte character
+    /// (`YUV4MPEG2 W2 H2 é`) made `split_at(1)` panic inside the character.
+    #[test]
+    fn fields_starting_with_any_character_do_not_panic() {
+        for line in [
+            "YUV4MPEG2 W2 H2 é",
+            "YUV4MPEG2 W2 H2 Xé",
+            "YUV4MPEG2 é W2 H2",
+            "YUV4MPEG2 W2 H2 😀1",
+        ] {
+            let h = parse_header(line.as_bytes()).unwrap();
+            assert_eq!((h.width, h.height), (2, 2), "{line}");
+        }
+        assert!(parse_header("YUV4MPEG2 Wé H2".as_bytes()).is_err());
+    }
+
+    /// Found by tests/fuzz.rs: `F1:1e400` parsed as 1/inf = 0 frames per
+    /// second and every frame time became NaN or infinite (`null` in JSON).
+    #[test]
+    fn frame_rates_outside_the_usable_range_are_errors() {
+        for f in [
+            "F1:1e400",
+            "F0:1",
+            "F1:100000",
+            "F-30:1",
+            "F1e400:1e400",
+            "FNaN:1",
+            "F1001:1",
+            "Finf:1",
+        ] {
+            let line = format!("YUV4MPEG2 W2 H2 {f}");
+            let err = parse_header(line.as_bytes()).unwrap_err().to_string();
+            assert!(err.contains("frame rate"), "{f}: {err}");
+        }
+        for (f, fps) in [
+            ("F1:1000", 0.001),
+            ("F1000:1", 1000.0),
+            ("F30000:1001", 30000.0 / 1001.0),
+            ("F-30:-1", 30.0),
+        ] {
+            let line = format!("YUV4MPEG2 W2 H2 {f}");
+            assert_eq!(parse_header(line.as_bytes()).unwrap().fps, fps, "{f}");
+        }
+    }
+
+    /// Found by tests/fuzz.rs: a header declaring the largest size (16384 x
+    /// 16384, 400 MB a frame) followed by a few bytes allocated the whole
+    /// frame before reading; memory now follows the bytes really there.
+    #[test]
+    fn a_large_declared_size_costs_only_the_bytes_read() {
+        let mut bytes = b"YUV4MPEG2 W16384 H16384 F30:1 C444\nFRAME\n".to_vec();
+        bytes.extend(std::iter::repeat_n(7u8, 1000));
+        let mut src = Y4mSource::new(Box::new(std::io::Cursor::new(bytes)), "t").unwrap();
+        let mut f = Frame::default();
+        let err = src.read_into(&mut f).unwrap_err().to_string();
+        assert!(err.contains("truncated"), "{err}");
+        assert!(
+            src.planes.capacity() <= PREALLOC_MAX,
+            "{}",
+            src.planes.capacity()
+        );
+        assert!(f.rgb.is_empty());
     }
 
     #[test]
