@@ -448,7 +448,7 @@ fn main() -> Result<()> {
                 &[HintCode::FaceCutOff],
             ),
             (
-                Change::Shift(0.55),
+                Change::Shift(0.42),
                 HintCode::FaceCutOff,
                 &[
                     HintCode::FaceOffCenter,

@@ -72,6 +72,7 @@ pub struct IssueEntry {
     pub end_frame: u64,
     pub start_s: f64,
     pub end_s: f64,
+    #[serde(with = "crate::report::nan")]
     pub value: f32,
     pub message: Bilingual,
     pub advice: Bilingual,

@@ -35,6 +35,7 @@ pub struct HintEntry {
     pub end_frame: u64,
     pub duration_s: f64,
     /// Mean measured value while it held (see docs/hints.md for units).
+    #[serde(with = "crate::report::nan")]
     pub value: f32,
     pub message: String,
     pub advice: String,
