@@ -267,7 +267,15 @@ fn recording_saves_the_frames_and_only_when_asked() {
 
 #[test]
 fn bad_practice_arguments_say_what_to_do() {
+    let still = fixture("coffee.png").display().to_string();
     for (args, needle) in [
+        (
+            vec![
+                "practice", "--source", &still, "--headless", "--record",
+                "/nonexistent-dir/rec.y4m",
+            ],
+            "/nonexistent-dir/rec.y4m",
+        ),
         (
             vec!["practice", "--challenges", "wink", "--headless"],
             "wink",
@@ -375,4 +383,48 @@ fn input_that_breaks_mid_session_keeps_the_results_so_far() {
         "{p:?}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("stopped early"));
+}
+
+#[test]
+fn ctrl_c_ends_the_session_with_its_summary_and_report() {
+    use std::io::Write;
+    // An endless Y4M stream on stdin (a camera that keeps going), then SIGINT.
+    let img = image::open(fixture("astronaut.png")).expect("fixture").to_rgb8();
+    let img = image::imageops::crop_imm(&img, 80, 21, 290, 218).to_image();
+    let one = y4m_of(&img, 1, 30);
+    let header_end = one.iter().position(|&b| b == b'\n').expect("header") + 1;
+    let (header, frame) = one.split_at(header_end);
+    let out_path = tmp("interrupted.json");
+    let mut child = bin()
+        .args([
+            "practice", "--source", "-", "--headless", "--no-intro",
+            "--report", out_path.to_str().expect("path"),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(header).expect("header");
+    for _ in 0..60 {
+        if stdin.write_all(frame).is_err() {
+            break;
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let pid = child.id().to_string();
+    let st = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(st.success());
+    // The stream then ends: the session stops either way, as interrupted.
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Session summary"));
+    let doc = report(&out_path);
+    assert!(doc["error"].as_str().is_some_and(|e| e.contains("interrupted")), "{doc}");
+    assert!(doc["frames"].as_u64().is_some_and(|n| n > 0));
 }
