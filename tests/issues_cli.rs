@@ -7,7 +7,11 @@ use serde_json::Value;
 
 fn issues_of(clip: &std::path::Path) -> (Value, Vec<String>) {
     let out = run(&["analyze", clip.to_str().expect("path"), "--json", "-", "-q"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
     let codes = doc["issues"]
         .as_array()
@@ -20,7 +24,9 @@ fn issues_of(clip: &std::path::Path) -> (Value, Vec<String>) {
 
 fn framed_face() -> image::RgbImage {
     // The astronaut's face framed as a person in front of a webcam.
-    let img = image::open(fixture("astronaut.png")).expect("fixture").to_rgb8();
+    let img = image::open(fixture("astronaut.png"))
+        .expect("fixture")
+        .to_rgb8();
     image::imageops::crop_imm(&img, 80, 21, 290, 218).to_image()
 }
 
@@ -37,25 +43,75 @@ fn two_people_in_view_are_named() {
     let face = framed_face();
     let mut two = image::RgbImage::new(face.width() * 2, face.height());
     image::imageops::replace(&mut two, &face, 0, 0);
-    image::imageops::replace(&mut two, &image::imageops::flip_horizontal(&face), face.width() as i64, 0);
+    image::imageops::replace(
+        &mut two,
+        &image::imageops::flip_horizontal(&face),
+        face.width() as i64,
+        0,
+    );
     let clip = tmp("two.y4m");
     std::fs::write(&clip, y4m_of(&two, 45, 30)).expect("write");
     let (doc, codes) = issues_of(&clip);
     assert_eq!(doc["frames"][0]["faces_detected"], 2);
     assert!(codes.contains(&"multiple_faces".to_string()), "{codes:?}");
-    let i = &doc["issues"][codes.iter().position(|c| c == "multiple_faces").expect("code")];
-    assert!(i["advice"]["en"].as_str().is_some_and(|s| s.contains("alone")));
-    assert!(i["advice"]["zh"].as_str().is_some_and(|s| s.contains("一人")));
+    let i = &doc["issues"][codes
+        .iter()
+        .position(|c| c == "multiple_faces")
+        .expect("code")];
+    assert!(i["advice"]["en"]
+        .as_str()
+        .is_some_and(|s| s.contains("alone")));
+    assert!(i["advice"]["zh"]
+        .as_str()
+        .is_some_and(|s| s.contains("一人")));
     assert_eq!(i["value"], 2.0);
 }
 
 #[test]
 fn a_clip_with_no_face_has_one_no_face_issue_over_it() {
-    let img = image::open(fixture("coffee.png")).expect("fixture").to_rgb8();
+    let img = image::open(fixture("coffee.png"))
+        .expect("fixture")
+        .to_rgb8();
     let clip = tmp("cup.y4m");
     std::fs::write(&clip, y4m_of(&img, 45, 30)).expect("write");
     let (doc, codes) = issues_of(&clip);
     assert_eq!(codes, vec!["no_face".to_string()]);
     assert_eq!(doc["issues"][0]["start_frame"], 0);
     assert_eq!(doc["issues"][0]["end_frame"], 44);
+}
+
+/// The framed face altered with the project's alteration tool (the same
+/// alterations docs/hints.md measures on real footage): each names its code.
+#[test]
+fn altered_faces_name_their_problem() {
+    use liveness_coach::alter::{apply, Alteration};
+    use liveness_coach::frame::Frame;
+    let face = framed_face();
+    let (w, h) = face.dimensions();
+    let frame = Frame::from_rgb(w, h, face.into_raw()).expect("frame");
+    let files = liveness_coach::models::ModelFiles::embedded().expect("models");
+    let mut mesh = liveness_coach::vision::Perception::new(&files, false).expect("mesh");
+    let marks = mesh
+        .process(&frame, &mut ())
+        .expect("perception")
+        .face
+        .expect("a face")
+        .landmarks;
+    for (alt, code) in [
+        ("darken:0.25", "too_dark"),
+        ("overexpose:1.8", "too_bright"),
+        ("sunglasses", "sunglasses"),
+        ("mask", "mask"),
+        ("brim", "hat"),
+        ("darken_side:0.4", "uneven_light"),
+    ] {
+        let a: Alteration = alt.parse().expect("alteration");
+        let mut f = frame.clone();
+        assert!(apply(&a, &mut f, Some(&marks)), "{alt}");
+        let img = image::RgbImage::from_raw(w, h, f.rgb).expect("image");
+        let clip = tmp(&format!("altered-{}.y4m", a.name()));
+        std::fs::write(&clip, y4m_of(&img, 30, 30)).expect("write");
+        let (_, codes) = issues_of(&clip);
+        assert!(codes.contains(&code.to_string()), "{alt}: {codes:?}");
+    }
 }
