@@ -381,6 +381,7 @@ fn main() -> Result<()> {
         ("hand", "hand_over_face"),
         ("sunglasses", "sunglasses"),
         ("brim", "hat"),
+        ("hair_over_eyes", "hair_over_eyes"),
         // Motion blur for two seconds in the middle of the clip, as a fast
         // movement or a shaken camera gives it (see `BLUR_WINDOW`).
         ("motion_blur:15", "blurry"),

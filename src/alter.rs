@@ -80,11 +80,15 @@ pub enum Alteration {
     /// channel, seeded from the frame index (same index, same noise): sensor
     /// noise of a dim room at high gain. Truth: `noisy`.
     Noise(f32),
+    /// Dark wavy strands of hair falling from the forehead across the
+    /// person's right eye (image left) to the cheekbone, the other eye
+    /// uncovered. Truth: `hair_over_eyes`.
+    HairOverEyes,
 }
 
 impl Alteration {
     /// One example of every alteration, in the command-line syntax.
-    pub const EXAMPLES: [&'static str; 11] = [
+    pub const EXAMPLES: [&'static str; 12] = [
         "darken:0.3",
         "overexpose:2.5",
         "brighten_background:0.8",
@@ -96,6 +100,7 @@ impl Alteration {
         "brim",
         "motion_blur:15",
         "noise:12",
+        "hair_over_eyes",
     ];
 
     /// The snake_case name, as parsed and serialised.
@@ -112,6 +117,7 @@ impl Alteration {
             Alteration::Brim => "brim",
             Alteration::MotionBlur(_) => "motion_blur",
             Alteration::Noise(_) => "noise",
+            Alteration::HairOverEyes => "hair_over_eyes",
         }
     }
 
@@ -129,6 +135,7 @@ impl Alteration {
             Alteration::Brim => "hat",
             Alteration::MotionBlur(_) => "blurry",
             Alteration::Noise(_) => "noisy",
+            Alteration::HairOverEyes => "hair_over_eyes",
         }
     }
 
@@ -183,6 +190,7 @@ impl FromStr for Alteration {
             "sunglasses" => Alteration::Sunglasses,
             "glare" => Alteration::Glare,
             "brim" => Alteration::Brim,
+            "hair_over_eyes" => Alteration::HairOverEyes,
             _ => bail!(
                 "unknown alteration {s:?}; known: {}",
                 Alteration::EXAMPLES.join(", ")
@@ -266,6 +274,7 @@ pub fn apply(alt: &Alteration, frame: &mut Frame, landmarks: Option<&[[f32; 3]]>
         (Alteration::Sunglasses, Some(f)) => sunglasses(frame, &f),
         (Alteration::Glare, Some(f)) => glare(frame, &f),
         (Alteration::Brim, Some(f)) => brim(frame, &f),
+        (Alteration::HairOverEyes, Some(f)) => hair(frame, &f),
         // needs_landmarks() guarantees a face for the others.
         (_, None) => return false,
     }
@@ -850,6 +859,54 @@ fn glare(frame: &mut Frame, face: &Face) {
     }
 }
 
+/// Strands of dark hair across the person's right eye: seven wavy curves
+/// from above the brow to below the eye, spread over the eye's width.
+fn hair(frame: &mut Frame, face: &Face) {
+    let (c, w) = face.eye(EYES[0]);
+    let s = face.s;
+    let strands: Vec<(f32, f32)> = (0..7)
+        .map(|k| {
+            let t = k as f32 / 6.0;
+            // Offset across the eye, and the phase of its wave.
+            ((t - 0.5) * 1.3 * w, t * 2.1)
+        })
+        .collect();
+    let thick = (0.07 * w).max(1.2);
+    let (top, bottom) = (-0.9 * s, 0.55 * s);
+    let reach = 1.0 * w + thick;
+    let b = {
+        let pts = [
+            face.at(c, -reach, top),
+            face.at(c, reach, top),
+            face.at(c, -reach, bottom),
+            face.at(c, reach, bottom),
+        ];
+        let xs = pts.map(|p| p[0]);
+        let ys = pts.map(|p| p[1]);
+        [
+            xs.iter().copied().fold(f32::INFINITY, f32::min),
+            ys.iter().copied().fold(f32::INFINITY, f32::min),
+            xs.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+            ys.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+        ]
+    };
+    paint(frame, b, |p, px| {
+        let q = face.local(c, p);
+        if q[1] < top || q[1] > bottom {
+            return px;
+        }
+        let along = (q[1] - top) / (bottom - top);
+        let mut cover = 0.0f32;
+        for &(u0, phase) in &strands {
+            // Strands sway sideways as they fall.
+            let u = u0 + 0.18 * w * (along * 5.0 + phase).sin() + 0.25 * w * along;
+            cover = cover.max(coverage(thick - (q[0] - u).abs()));
+        }
+        let tone = 30.0 + 14.0 * (along * 9.0).sin().abs();
+        mix(px, [tone, tone * 0.82, tone * 0.7], cover)
+    });
+}
+
 fn brim(frame: &mut Frame, face: &Face) {
     let s = face.s;
     let brows: Vec<P> = BROWS.iter().map(|&i| face.p(i)).collect();
@@ -1068,6 +1125,27 @@ mod tests {
         let eye = f.luma(36, 45);
         assert!(eye > 100.0 && eye < 200.0, "{eye}");
         assert_eq!(f.pixel(50, 75), orig.pixel(50, 75));
+    }
+
+    #[test]
+    fn hair_covers_one_eye_only() {
+        let (orig, lm) = scene(200);
+        let mut f = orig.clone();
+        assert!(apply(&Alteration::HairOverEyes, &mut f, Some(&lm)));
+        let eye = |f: &Frame, (o, i): (usize, usize)| {
+            let (a, b) = (lm[o], lm[i]);
+            let (cx, cy) = ((a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0);
+            let r = ((a[0] - b[0]).abs() / 2.0) as i64;
+            mean_luma(
+                f,
+                cx as i64 - r,
+                cy as i64 - r / 2,
+                cx as i64 + r,
+                cy as i64 + r / 2,
+            )
+        };
+        assert!(eye(&f, EYES[0]) < eye(&orig, EYES[0]) - 20.0);
+        assert!((eye(&f, EYES[1]) - eye(&orig, EYES[1])).abs() < 1.0);
     }
 
     #[test]

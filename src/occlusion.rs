@@ -43,6 +43,12 @@ const SKIN_PATCHES: [usize; 6] = [123, 352, 50, 280, 195, 151];
 /// `NaN` where a region is off the frame (every condition is then false).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OcclusionMeasures {
+    /// How much darker one eye box is than the other (difference of their
+    /// dark fractions), each judged against the skin of its own side (the
+    /// lower cheek), so light from one side does not count: hair over one
+    /// eye.
+    #[serde(with = "crate::report::nan", default = "nan")]
+    pub eye_dark_gap: f32,
     /// Reference skin luma (0-255): the median of six patches (cheeks, upper
     /// cheeks, nose, forehead).
     #[serde(with = "crate::report::nan")]
@@ -150,6 +156,13 @@ pub const GLASSES_RIM_WEIGHT: f32 = 0.5;
 /// Black frames (FBN) 98% of frames, Yale glasses 15/15, thin rims (FTN)
 /// about 10%.
 pub const GLASSES_MIN_SCORE: f32 = 0.12;
+/// `eye_dark_gap` at or above this for hair over an eye. Clean zju-dev
+/// frames at most 0.18 (p95 0.06), the head-dev webcam at most 0.19, Yale
+/// stills at most 0.32 (side light the cheek reference does not fully
+/// cancel); strands over one eye (`alter::Alteration::HairOverEyes`, 20 zju
+/// clips) at least 0.40, median 0.56. Measured on a drawn alteration only:
+/// there is no labelled real footage of hair over an eye (docs/hints.md).
+pub const HAIR_MIN_GAP: f32 = 0.33;
 /// `lower_chroma` at or above this for a mask. Altered mask 0.159 / 0.295 /
 /// 0.362; clean zju at most 0.051; but a real stubbled beard (head-dev
 /// webcam clip) reaches 0.070 / 0.093 / 0.133, so the threshold sits between
@@ -204,6 +217,10 @@ impl OcclusionMeasures {
     pub fn mask(&self) -> bool {
         self.lower_chroma >= MASK_MIN_CHROMA
             || (self.lower_texture <= MASK_MAX_TEXTURE && self.mouth_line <= MASK_MAX_MOUTH)
+    }
+    /// Hair (or anything dark) over one eye but not the other.
+    pub fn hair_over_eyes(&self) -> bool {
+        self.eye_dark_gap >= HAIR_MIN_GAP && !self.sunglasses()
     }
     /// A brim covers the brow line: the skin between the brows and the band
     /// above them are both dark.
@@ -454,6 +471,7 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<OcclusionMeasure
     let norm = skin[0].max(20.0);
 
     let (eye_dark, glare) = eyes(frame, &f, skin[0], norm);
+    let eye_dark_gap = eye_gap(frame, &f, skin[0]);
     let eye_bright = eye_openings(frame, &f, norm);
     let glabella_luma = glabella(frame, &f, skin[0], norm);
     let (bridge_line, rim_line, temple_line) = glasses_lines(frame, &f, norm);
@@ -461,6 +479,7 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<OcclusionMeasure
     let (forehead_dark, forehead_luma, brow_contrast) = forehead(frame, &f, skin[0], norm);
     Some(OcclusionMeasures {
         skin_luma: skin[0],
+        eye_dark_gap,
         eye_dark,
         eye_bright,
         glare,
@@ -542,6 +561,56 @@ fn eyes(frame: &Frame, f: &Axes, skin: f32, _norm: f32) -> (f32, f32) {
     // f32::max ignores a NaN operand.
     let g = glare[0].max(glare[1]);
     (d, g)
+}
+
+fn nan() -> f32 {
+    f32::NAN
+}
+
+/// Lower-cheek landmarks of the person's right and left side: the skin each
+/// eye is compared with in [`eye_gap`].
+const LOWER_CHEEKS: [usize; 2] = [207, 427];
+
+/// Difference between the eyes' dark fractions, each against its own side.
+fn eye_gap(frame: &Frame, f: &Axes, skin: f32) -> f32 {
+    let mut dark = [f32::NAN; 2];
+    for (k, d) in dark.iter_mut().enumerate() {
+        let (c, w) = f.eye(k);
+        // The side's own skin: a small patch on the lower cheek.
+        let cheek = [f.lm[LOWER_CHEEKS[k]][0], f.lm[LOWER_CHEEKS[k]][1]];
+        let mut side = [0.0f32; 9];
+        let mut n = 0;
+        for j in -1..=1 {
+            for i in -1..=1 {
+                if let Some(l) = luma(frame, f.at(cheek, i as f32 * 0.08 * w, j as f32 * 0.08 * w))
+                {
+                    side[n] = l;
+                    n += 1;
+                }
+            }
+        }
+        if n < 5 {
+            continue;
+        }
+        let reference = median(&mut side[..n]).min(skin);
+        let (mut nd, mut nt) = (0, 0);
+        for j in 0..8 {
+            for i in 0..12 {
+                let u = (i as f32 + 0.5) / 12.0 * 1.2 - 0.6;
+                let v = (j as f32 + 0.5) / 8.0 * 0.8 - 0.35;
+                if let Some(l) = luma(frame, f.at(c, u * w, v * w)) {
+                    nt += 1;
+                    if l < DARK_LEVEL * reference {
+                        nd += 1;
+                    }
+                }
+            }
+        }
+        if nt >= 48 {
+            *d = nd as f32 / nt as f32;
+        }
+    }
+    (dark[0] - dark[1]).abs()
 }
 
 /// Whether at least 3 of the 4 points `r` away from `q` (along the face's
@@ -966,6 +1035,7 @@ mod tests {
         assert!(measure(&bad, lm).is_none());
         let nan_measures = OcclusionMeasures {
             skin_luma: f32::NAN,
+            eye_dark_gap: f32::NAN,
             eye_dark: f32::NAN,
             eye_bright: f32::NAN,
             glare: f32::NAN,

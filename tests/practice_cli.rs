@@ -412,7 +412,11 @@ fn ctrl_c_ends_the_session_with_its_summary_and_report() {
             break;
         }
     }
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Wait until it is under way (its first line on stderr), so the signal
+    // does not arrive before the program is listening for it.
+    let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut err, &mut first).expect("a first line");
     let pid = child.id().to_string();
     let st = std::process::Command::new("kill")
         .args(["-INT", &pid])
@@ -421,8 +425,10 @@ fn ctrl_c_ends_the_session_with_its_summary_and_report() {
     assert!(st.success());
     // The stream then ends: the session stops either way, as interrupted.
     drop(stdin);
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut err, &mut rest);
     let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{first}{rest}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Session summary"));
     let doc = report(&out_path);
     assert!(doc["error"].as_str().is_some_and(|e| e.contains("interrupted")), "{doc}");

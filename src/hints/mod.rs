@@ -37,6 +37,7 @@ pub enum HintCode {
     Mask,
     Hat,
     HandOverFace,
+    HairOverEyes,
     Glasses,
     Blurry,
     Noisy,
@@ -49,7 +50,7 @@ pub enum HintCode {
 
 impl HintCode {
     /// In order of importance: the first active one is the one to fix first.
-    pub const ALL: [HintCode; 25] = [
+    pub const ALL: [HintCode; 26] = [
         HintCode::NoFace,
         HintCode::MultipleFaces,
         HintCode::FaceCutOff,
@@ -67,6 +68,7 @@ impl HintCode {
         HintCode::Mask,
         HintCode::Hat,
         HintCode::HandOverFace,
+        HintCode::HairOverEyes,
         HintCode::Glasses,
         HintCode::Blurry,
         HintCode::Noisy,
@@ -101,6 +103,7 @@ impl HintCode {
             HintCode::Mask => "mask",
             HintCode::Hat => "hat",
             HintCode::HandOverFace => "hand_over_face",
+            HintCode::HairOverEyes => "hair_over_eyes",
             HintCode::Glasses => "glasses",
             HintCode::Blurry => "blurry",
             HintCode::Noisy => "noisy",
@@ -136,6 +139,7 @@ impl HintCode {
             HintCode::Mask => (Msg::HintMask, Msg::AdviceMask),
             HintCode::Hat => (Msg::HintHat, Msg::AdviceHat),
             HintCode::HandOverFace => (Msg::HintHandOverFace, Msg::AdviceHandOverFace),
+            HintCode::HairOverEyes => (Msg::HintHairOverEyes, Msg::AdviceHairOverEyes),
             HintCode::Glasses => (Msg::HintGlasses, Msg::AdviceGlasses),
             HintCode::Blurry => (Msg::HintBlurry, Msg::AdviceBlurry),
             HintCode::Noisy => (Msg::HintNoisy, Msg::AdviceNoisy),
@@ -211,6 +215,7 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
     if let Some(o) = &rec.occlusion {
         set(HintCode::Glare, o.glare(), o.glare);
         set(HintCode::Sunglasses, o.sunglasses(), o.eye_dark);
+        set(HintCode::HairOverEyes, o.hair_over_eyes(), o.eye_dark_gap);
         set(HintCode::Mask, o.mask(), o.lower_chroma);
         set(HintCode::Hat, o.hat(), o.forehead_luma);
         // A blown-out face is flat everywhere, like skin under a hand: the
