@@ -271,7 +271,11 @@ fn bad_practice_arguments_say_what_to_do() {
     for (args, needle) in [
         (
             vec![
-                "practice", "--source", &still, "--headless", "--record",
+                "practice",
+                "--source",
+                &still,
+                "--headless",
+                "--record",
                 "/nonexistent-dir/rec.y4m",
             ],
             "/nonexistent-dir/rec.y4m",
@@ -389,7 +393,9 @@ fn input_that_breaks_mid_session_keeps_the_results_so_far() {
 fn ctrl_c_ends_the_session_with_its_summary_and_report() {
     use std::io::Write;
     // An endless Y4M stream on stdin (a camera that keeps going), then SIGINT.
-    let img = image::open(fixture("astronaut.png")).expect("fixture").to_rgb8();
+    let img = image::open(fixture("astronaut.png"))
+        .expect("fixture")
+        .to_rgb8();
     let img = image::imageops::crop_imm(&img, 80, 21, 290, 218).to_image();
     let one = y4m_of(&img, 1, 30);
     let header_end = one.iter().position(|&b| b == b'\n').expect("header") + 1;
@@ -397,8 +403,13 @@ fn ctrl_c_ends_the_session_with_its_summary_and_report() {
     let out_path = tmp("interrupted.json");
     let mut child = bin()
         .args([
-            "practice", "--source", "-", "--headless", "--no-intro",
-            "--report", out_path.to_str().expect("path"),
+            "practice",
+            "--source",
+            "-",
+            "--headless",
+            "--no-intro",
+            "--report",
+            out_path.to_str().expect("path"),
         ])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -431,6 +442,11 @@ fn ctrl_c_ends_the_session_with_its_summary_and_report() {
     assert_eq!(out.status.code(), Some(1), "{first}{rest}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Session summary"));
     let doc = report(&out_path);
-    assert!(doc["error"].as_str().is_some_and(|e| e.contains("interrupted")), "{doc}");
+    assert!(
+        doc["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("interrupted")),
+        "{doc}"
+    );
     assert!(doc["frames"].as_u64().is_some_and(|n| n > 0));
 }
