@@ -14,6 +14,7 @@
 
 use crate::frame::Frame;
 use crate::lighting::FACE_OVAL;
+use crate::vision::roi::inside;
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -325,23 +326,6 @@ fn seg_dist(p: P, a: P, b: P) -> f32 {
         0.0
     };
     len(sub(p, add(a, scale(ab, t))))
-}
-
-/// Point-in-polygon by ray crossing.
-fn inside(poly: &[P], p: P) -> bool {
-    let Some(&last) = poly.last() else {
-        return false;
-    };
-    let (mut c, mut b) = (false, last);
-    for &a in poly {
-        if (a[1] > p[1]) != (b[1] > p[1])
-            && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
-        {
-            c = !c;
-        }
-        b = a;
-    }
-    c
 }
 
 /// Signed distance to a polygon's edge: positive inside.

@@ -6,6 +6,7 @@
 //! hints' thresholds are set from these measures on labelled footage.
 
 use crate::frame::Frame;
+use crate::vision::roi::inside;
 
 /// The face outline in the 468-point mesh (MediaPipe's face oval), in order.
 pub const FACE_OVAL: [usize; 36] = [
@@ -27,20 +28,6 @@ pub struct Lighting {
     /// Mean luma of the face half on the image's left minus the right one,
     /// over their mean: 0 for even light, +-1 when one side is black.
     pub side_balance: f32,
-}
-
-/// Point-in-polygon by ray crossing.
-fn inside(poly: &[[f32; 2]], x: f32, y: f32) -> bool {
-    let mut c = false;
-    let mut j = poly.len() - 1;
-    for i in 0..poly.len() {
-        let (a, b) = (poly[i], poly[j]);
-        if (a[1] > y) != (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0] {
-            c = !c;
-        }
-        j = i;
-    }
-    c
 }
 
 /// Measures the lighting of the face given by `landmarks` (frame pixels).
@@ -70,7 +57,7 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<Lighting> {
         while x <= x1 {
             let on_frame =
                 x >= 0.0 && y >= 0.0 && x < frame.width as f32 && y < frame.height as f32;
-            if on_frame && inside(&poly, x, y) {
+            if on_frame && inside(&poly, [x, y]) {
                 let l = frame.luma(x as i64, y as i64);
                 sum += l as f64;
                 n += 1;

@@ -19,6 +19,7 @@
 
 use crate::frame::Frame;
 use crate::lighting::FACE_OVAL;
+use crate::vision::roi::inside;
 
 type P = [f32; 2];
 
@@ -302,21 +303,6 @@ fn sub(a: P, b: P) -> P {
 }
 fn mid(a: P, b: P) -> P {
     [(a[0] + b[0]) * 0.5, (a[1] + b[1]) * 0.5]
-}
-
-/// Point-in-polygon by ray crossing.
-fn inside(poly: &[P], q: P) -> bool {
-    let mut c = false;
-    let mut b = poly[poly.len() - 1];
-    for &a in poly {
-        if (a[1] > q[1]) != (b[1] > q[1])
-            && q[0] < (b[0] - a[0]) * (q[1] - a[1]) / (b[1] - a[1]) + a[0]
-        {
-            c = !c;
-        }
-        b = a;
-    }
-    c
 }
 
 /// (Y, Cb, Cr) of the pixel under `q` (BT.601, full range, chroma centred

@@ -19,6 +19,7 @@
 
 use crate::frame::Frame;
 use crate::lighting::FACE_OVAL;
+use crate::vision::roi::inside;
 
 /// Outer eye corners in the 468-point mesh (person's right, left).
 pub const EYE_CORNERS: (usize, usize) = (33, 263);
@@ -92,20 +93,6 @@ impl QualityMeasures {
     }
 }
 
-/// Point-in-polygon by ray crossing.
-fn inside(poly: &[[f32; 2]; FACE_OVAL.len()], x: f32, y: f32) -> bool {
-    let mut c = false;
-    let mut j = poly.len() - 1;
-    for i in 0..poly.len() {
-        let (a, b) = (poly[i], poly[j]);
-        if (a[1] > y) != (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0] {
-            c = !c;
-        }
-        j = i;
-    }
-    c
-}
-
 /// Measures sharpness, noise and size of the face given by `landmarks`
 /// (frame pixels). Samples a grid of at most 33x33 points inside the face
 /// outline, so the cost does not grow with the frame; no allocation. `None`
@@ -158,9 +145,9 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<QualityMeasures>
         while x <= x1 && n < MAX_SAMPLES {
             // The whole stencil inside the face: a bright background next
             // to the outline (backlight) is an edge, not detail.
-            if inside(&poly, x, y)
-                && inside(&poly, x + reach as f32, y)
-                && inside(&poly, x, y + reach as f32)
+            if inside(&poly, [x, y])
+                && inside(&poly, [x + reach as f32, y])
+                && inside(&poly, [x, y + reach as f32])
             {
                 let (xi, yi) = (x as i64, y as i64);
                 let c = l(xi, yi);

@@ -51,6 +51,24 @@ impl Roi {
     }
 }
 
+/// Whether `p` lies inside the polygon `poly` (ray crossing); false for an
+/// empty polygon.
+pub fn inside(poly: &[[f32; 2]], p: [f32; 2]) -> bool {
+    let Some(&last) = poly.last() else {
+        return false;
+    };
+    let (mut c, mut b) = (false, last);
+    for &a in poly {
+        if (a[1] > p[1]) != (b[1] > p[1])
+            && p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]
+        {
+            c = !c;
+        }
+        b = a;
+    }
+    c
+}
+
 /// The axis-aligned bounds (x0, y0, x1, y1) of `points`; `None` when empty.
 pub fn bounds(points: impl Iterator<Item = [f32; 2]>) -> Option<[f32; 4]> {
     let b = points.fold([f32::MAX, f32::MAX, f32::MIN, f32::MIN], |b, [x, y]| {
