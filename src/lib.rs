@@ -21,6 +21,7 @@ pub mod lighting;
 pub mod live;
 pub mod models;
 pub mod occlusion;
+pub mod output;
 pub mod pose;
 pub mod quality;
 pub mod report;

@@ -51,7 +51,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<AnalysisDoc> {
     let doc = AnalysisDoc::new(&info, &clip, timing);
     if let Some(path) = &args.json {
         let text = serde_json::to_vec_pretty(&doc).context("serialising the analysis")?;
-        super::write_atomic(path, &text)?;
+        crate::output::write_atomic(path, &text)?;
     }
     if !args.quiet {
         let text = summary(&doc, args.lang);

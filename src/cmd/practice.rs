@@ -286,7 +286,7 @@ fn conclude(
     }
     if let Some(path) = &args.report {
         let text = serde_json::to_vec_pretty(&doc).context("serialising the session report")?;
-        match super::write_atomic(path, &text) {
+        match crate::output::write_atomic(path, &text) {
             Ok(()) if path.as_os_str() != "-" => eprintln!(
                 "{}",
                 args.lang

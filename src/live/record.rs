@@ -23,18 +23,7 @@ impl Recorder {
     /// Creates the temporary file now, so an unwritable folder is reported
     /// before the session starts.
     pub fn create(path: &Path, fps: f64) -> Result<Recorder> {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .context("the recording path has no file name")?;
-        let tmp = dir.join(format!(
-            ".{}.part{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
+        let tmp = crate::output::part_path(path)?;
         let file = File::create(&tmp)
             .with_context(|| format!("cannot write the recording {}", path.display()))?;
         Ok(Recorder {
