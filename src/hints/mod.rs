@@ -277,6 +277,7 @@ pub struct HintSpan {
     pub end_frame: u64,
     pub start_s: f64,
     pub end_s: f64,
+    #[serde(with = "crate::report::nan")]
     pub value: f32,
 }
 

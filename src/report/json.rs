@@ -2,7 +2,7 @@
 
 use crate::analysis::{ClipAnalysis, FrameRecord};
 use crate::events::Event;
-use crate::hints::{HintCode, HintSpan};
+use crate::hints::HintSpan;
 use crate::source::SourceInfo;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -67,13 +67,8 @@ impl Bilingual {
 /// to change.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct IssueEntry {
-    pub code: HintCode,
-    pub start_frame: u64,
-    pub end_frame: u64,
-    pub start_s: f64,
-    pub end_s: f64,
-    #[serde(with = "crate::report::nan")]
-    pub value: f32,
+    #[serde(flatten)]
+    pub span: HintSpan,
     pub message: Bilingual,
     pub advice: Bilingual,
 }
@@ -82,12 +77,7 @@ impl From<&HintSpan> for IssueEntry {
     fn from(h: &HintSpan) -> IssueEntry {
         let (m, a) = h.code.messages();
         IssueEntry {
-            code: h.code,
-            start_frame: h.start_frame,
-            end_frame: h.end_frame,
-            start_s: h.start_s,
-            end_s: h.end_s,
-            value: h.value,
+            span: h.clone(),
             message: Bilingual::of(m),
             advice: Bilingual::of(a),
         }

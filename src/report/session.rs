@@ -2,41 +2,29 @@
 //! summary in the terminal.
 
 use crate::events::EventKind;
-use crate::hints::{HintCode, HintSpan};
+use crate::hints::HintSpan;
 use crate::i18n::{Lang, Msg};
-use crate::session::{compare, AttemptLog, FailReason};
+use crate::session::{compare, AttemptLog, PromptResult};
 use crate::source::SourceInfo;
 use serde::{Deserialize, Serialize};
 
 pub const SESSION_SCHEMA: &str = "liveness-coach.session.v1";
 
+/// A prompt's verdict and the attempt it belongs to.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct PromptEntry {
     pub attempt: u32,
-    pub kind: EventKind,
-    pub passed: bool,
-    pub reason: Option<FailReason>,
-    pub start_s: f64,
-    pub end_s: f64,
-    pub start_frame: u64,
-    pub end_frame: u64,
-    /// Duration of the movement that decided the prompt.
-    pub movement_s: Option<f64>,
-    /// Its size: degrees from neutral (turns, nods) or eye closure 0-1 (blinks).
-    pub magnitude: Option<f32>,
+    #[serde(flatten)]
+    pub result: PromptResult,
 }
 
+/// A hint that showed, with its length and what it means in the session's
+/// language.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct HintEntry {
-    pub code: HintCode,
-    pub start_s: f64,
-    pub end_s: f64,
-    pub start_frame: u64,
-    pub end_frame: u64,
+    #[serde(flatten)]
+    pub span: HintSpan,
     pub duration_s: f64,
-    /// Mean measured value while it held (see docs/hints.md for units).
-    #[serde(with = "crate::report::nan")]
-    pub value: f32,
     pub message: String,
     pub advice: String,
 }
@@ -180,15 +168,7 @@ impl SessionDoc {
             .flat_map(|a| {
                 a.results.iter().map(|r| PromptEntry {
                     attempt: a.number,
-                    kind: r.kind,
-                    passed: r.passed,
-                    reason: r.reason,
-                    start_s: r.start_s,
-                    end_s: r.end_s,
-                    start_frame: r.start_frame,
-                    end_frame: r.end_frame,
-                    movement_s: r.movement_s,
-                    magnitude: r.magnitude,
+                    result: r.clone(),
                 })
             })
             .collect();
@@ -198,13 +178,8 @@ impl SessionDoc {
             .map(|h| {
                 let (m, a) = h.code.messages();
                 HintEntry {
-                    code: h.code,
-                    start_s: h.start_s,
-                    end_s: h.end_s,
-                    start_frame: h.start_frame,
-                    end_frame: h.end_frame,
+                    span: h.clone(),
                     duration_s: h.end_s - h.start_s,
-                    value: h.value,
                     message: lang.text(m).to_string(),
                     advice: lang.text(a).to_string(),
                 }
@@ -260,7 +235,12 @@ impl SessionDoc {
                 a.total,
                 lang.text(Msg::Passed)
             );
-            for p in self.prompts.iter().filter(|p| p.attempt == a.number) {
+            for p in self
+                .prompts
+                .iter()
+                .filter(|p| p.attempt == a.number)
+                .map(|p| &p.result)
+            {
                 let what = match (p.movement_s, p.magnitude, p.kind) {
                     (Some(d), Some(m), EventKind::Blink) => {
                         format!(" ({d:.2} {}, {:.0}%)", lang.text(Msg::Seconds), m * 100.0)
@@ -290,10 +270,10 @@ impl SessionDoc {
             let _ = writeln!(
                 s,
                 "  {:>6.1}-{:.1}s  {} ({})\n           {}",
-                h.start_s,
-                h.end_s,
+                h.span.start_s,
+                h.span.end_s,
                 h.message,
-                h.code.code(),
+                h.span.code.code(),
                 h.advice
             );
         }

@@ -52,9 +52,9 @@ pub fn summary(doc: &AnalysisDoc, lang: Lang) -> String {
         let _ = writeln!(
             s,
             "  {:>6.1}-{:.1}s  {m} ({})\n           {a}",
-            i.start_s,
-            i.end_s,
-            i.code.code()
+            i.span.start_s,
+            i.span.end_s,
+            i.span.code.code()
         );
     }
     if let Some(e) = &doc.error {
