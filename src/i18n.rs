@@ -51,6 +51,16 @@ impl Lang {
         out
     }
 
+    /// What a prompt asks the person to do ("Turn your head to the left").
+    pub fn prompt(self, k: EventKind) -> &'static str {
+        self.text(match k {
+            EventKind::Blink => Msg::PromptBlink,
+            EventKind::TurnLeft => Msg::PromptTurnLeft,
+            EventKind::TurnRight => Msg::PromptTurnRight,
+            EventKind::Nod => Msg::PromptNod,
+        })
+    }
+
     pub fn event_name(self, k: EventKind) -> &'static str {
         self.text(match k {
             EventKind::Blink => Msg::Blink,

@@ -5,7 +5,6 @@
 
 use crate::analysis::{Analyzer, AnalyzerOptions};
 use crate::coach::Coach;
-use crate::events::EventKind;
 use crate::frame::Frame;
 use crate::i18n::{Lang, Msg};
 use crate::live::{self, capture::Capture, record::Recorder};
@@ -59,10 +58,11 @@ pub fn run(args: &PracticeArgs) -> Result<bool> {
     }
 }
 
-fn open_input(args: &PracticeArgs) -> Result<Box<dyn FrameSource>> {
-    match &args.source {
+/// The recording `source`, or camera `camera` when there is none.
+fn open_input(source: Option<&str>, camera: u32) -> Result<Box<dyn FrameSource>> {
+    match source {
         Some(path) => source::open_path(path).with_context(|| format!("cannot read {path}")),
-        None => open_camera(args.camera),
+        None => open_camera(camera),
     }
 }
 
@@ -83,7 +83,7 @@ fn open_camera(_index: u32) -> Result<Box<dyn FrameSource>> {
 /// The same session over every frame of a source, no threads, no window:
 /// the clip's timestamps are the clock.
 fn headless(args: &PracticeArgs, mut coach: Coach, interrupted: &AtomicBool) -> Result<bool> {
-    let mut src = open_input(args)?;
+    let mut src = open_input(args.source.as_deref(), args.camera)?;
     let info = src.info().clone();
     let mut recorder = match &args.record {
         Some(p) => Some(Recorder::create(p, info.fps.unwrap_or(30.0))?),
@@ -143,7 +143,7 @@ fn narrate(
                 Msg::PromptOf,
                 &[("i", &i.to_string()), ("n", &n.to_string())]
             ),
-            lang.text(prompt_msg(k))
+            lang.prompt(k)
         ),
         (Phase::Hold { .. }, _) => lang.text(Msg::LookAndHold).to_string(),
         (Phase::Centre { .. }, _) => lang.text(Msg::FitOval).to_string(),
@@ -152,15 +152,6 @@ fn narrate(
     if !now.is_empty() && now != *said {
         eprintln!("{t:7.2}s  {now}");
         said.clone_from(&now);
-    }
-}
-
-fn prompt_msg(k: EventKind) -> Msg {
-    match k {
-        EventKind::Blink => Msg::PromptBlink,
-        EventKind::TurnLeft => Msg::PromptTurnLeft,
-        EventKind::TurnRight => Msg::PromptTurnRight,
-        EventKind::Nod => Msg::PromptNod,
     }
 }
 
@@ -175,10 +166,7 @@ fn windowed(args: &PracticeArgs, coach: Coach, interrupted: Arc<AtomicBool>) -> 
     let camera = args.camera;
     let path = args.source.clone();
     let capture = Capture::spawn(
-        move || match path {
-            Some(p) => source::open_path(&p).with_context(|| format!("cannot read {p}")),
-            None => open_camera(camera),
-        },
+        move || open_input(path.as_deref(), camera),
         args.source.is_some(),
         recorder,
     )?;

@@ -137,15 +137,6 @@ const RED: u32 = 0xff5a5a;
 const AMBER: u32 = 0xffc233;
 const CYAN: u32 = 0x33c8ff;
 
-fn prompt_msg(k: EventKind) -> Msg {
-    match k {
-        EventKind::Blink => Msg::PromptBlink,
-        EventKind::TurnLeft => Msg::PromptTurnLeft,
-        EventKind::TurnRight => Msg::PromptTurnRight,
-        EventKind::Nod => Msg::PromptNod,
-    }
-}
-
 /// Draws views; owns the font and scratch buffers so drawing does not
 /// allocate in steady state.
 pub struct Renderer {
@@ -226,7 +217,7 @@ impl Renderer {
             Screen::Hold => (lang.text(Msg::LookAndHold).into(), String::new(), WHITE),
             Screen::Prompt => match view.prompt {
                 Some((i, n, k)) => (
-                    lang.text(prompt_msg(k)).into(),
+                    lang.prompt(k).into(),
                     {
                         let of = lang.fill(
                             Msg::PromptOf,
