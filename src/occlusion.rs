@@ -493,23 +493,7 @@ fn eyes(frame: &Frame, f: &Axes, skin: f32, _norm: f32) -> (f32, f32) {
     let mut glare = [f32::NAN; 2];
     for k in 0..2 {
         let (c, w) = f.eye(k);
-        // Dark: 12 x 8 grid over 1.2 x 0.8 eye widths.
-        let (mut nd, mut nt) = (0, 0);
-        for j in 0..8 {
-            for i in 0..12 {
-                let u = (i as f32 + 0.5) / 12.0 * 1.2 - 0.6;
-                let v = (j as f32 + 0.5) / 8.0 * 0.8 - 0.35;
-                if let Some(l) = luma(frame, f.at(c, u * w, v * w)) {
-                    nt += 1;
-                    if l < DARK_LEVEL * skin {
-                        nd += 1;
-                    }
-                }
-            }
-        }
-        if nt >= 48 {
-            dark[k] = nd as f32 / nt as f32;
-        }
+        dark[k] = dark_fraction(frame, f, c, w, skin);
         // Glare: dense, about 36 x 24 over 1.5 x 1.0 eye widths (one sample
         // per pixel or closer on small faces).
         let (nu, nv) = (
@@ -549,6 +533,30 @@ fn eyes(frame: &Frame, f: &Axes, skin: f32, _norm: f32) -> (f32, f32) {
     (d, g)
 }
 
+/// Fraction of the eye box (a 12 x 8 grid over 1.2 x 0.8 eye widths around
+/// the eye centre `c`, eye width `w`) darker than `DARK_LEVEL` times
+/// `reference`; NaN when less than half of the box is on the frame.
+fn dark_fraction(frame: &Frame, f: &Axes, c: P, w: f32, reference: f32) -> f32 {
+    let (mut nd, mut nt) = (0, 0);
+    for j in 0..8 {
+        for i in 0..12 {
+            let u = (i as f32 + 0.5) / 12.0 * 1.2 - 0.6;
+            let v = (j as f32 + 0.5) / 8.0 * 0.8 - 0.35;
+            if let Some(l) = luma(frame, f.at(c, u * w, v * w)) {
+                nt += 1;
+                if l < DARK_LEVEL * reference {
+                    nd += 1;
+                }
+            }
+        }
+    }
+    if nt >= 48 {
+        nd as f32 / nt as f32
+    } else {
+        f32::NAN
+    }
+}
+
 fn nan() -> f32 {
     f32::NAN
 }
@@ -579,22 +587,7 @@ fn eye_gap(frame: &Frame, f: &Axes, skin: f32) -> f32 {
             continue;
         }
         let reference = median(&mut side[..n]).min(skin);
-        let (mut nd, mut nt) = (0, 0);
-        for j in 0..8 {
-            for i in 0..12 {
-                let u = (i as f32 + 0.5) / 12.0 * 1.2 - 0.6;
-                let v = (j as f32 + 0.5) / 8.0 * 0.8 - 0.35;
-                if let Some(l) = luma(frame, f.at(c, u * w, v * w)) {
-                    nt += 1;
-                    if l < DARK_LEVEL * reference {
-                        nd += 1;
-                    }
-                }
-            }
-        }
-        if nt >= 48 {
-            *d = nd as f32 / nt as f32;
-        }
+        *d = dark_fraction(frame, f, c, w, reference);
     }
     (dark[0] - dark[1]).abs()
 }
