@@ -74,6 +74,19 @@ struct Scores {
     false_alarms: Vec<String>,
 }
 
+impl Scores {
+    /// One case's decision for the clip, against its truth.
+    fn clip(&mut self, name: &str, predicted: bool, truth: bool) {
+        self.clips.add(predicted, truth);
+        if predicted && !truth {
+            self.false_alarms.push(name.to_string());
+        }
+        if !predicted && truth {
+            self.misses.push(name.to_string());
+        }
+    }
+}
+
 /// A frame-geometry or timing change whose truth is known.
 #[derive(Clone, Copy, Debug)]
 enum Change {
@@ -312,14 +325,7 @@ fn score_in(
             };
             s.frames.add(c, frame_truth);
         }
-        let predicted = raised.map_or(any, |r| r.contains(&code));
-        s.clips.add(predicted, t);
-        if predicted && !t {
-            s.false_alarms.push(name.to_string());
-        }
-        if !predicted && t {
-            s.misses.push(name.to_string());
-        }
+        s.clip(name, raised.map_or(any, |r| r.contains(&code)), t);
     }
 }
 
@@ -575,24 +581,15 @@ fn main() -> Result<()> {
                 Some(c) => change(&frames, c),
                 None => frames.clone(),
             };
-            let (recs, raised, w, h) = runner.analyse(&clip)?;
+            let (_, raised, _, _) = runner.analyse(&clip)?;
             eprintln!("{label}: raised {raised:?}");
-            let mut t = Truth::new();
-            t.insert(HintCode::MovingTooFast, fast);
-            t.insert(HintCode::TooSlow, slow);
             // Clip-level only: score on the decision, no frame labels.
-            for code in [HintCode::MovingTooFast, HintCode::TooSlow] {
-                let s = scores.entry(code).or_default();
-                let predicted = raised.contains(&code);
-                s.clips.add(predicted, t[&code]);
-                if predicted && !t[&code] {
-                    s.false_alarms.push(label.to_string());
-                }
-                if !predicted && t[&code] {
-                    s.misses.push(label.to_string());
-                }
+            for (code, truth) in [(HintCode::MovingTooFast, fast), (HintCode::TooSlow, slow)] {
+                scores
+                    .entry(code)
+                    .or_default()
+                    .clip(label, raised.contains(&code), truth);
             }
-            let _ = (recs, w, h);
         }
     }
 
