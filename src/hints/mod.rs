@@ -377,11 +377,10 @@ impl HintTracker {
         let cut = HintCode::FaceCutOff.index();
         if rec.face {
             self.cut_off_at = cond[cut].map(|v| (rec.time_s, v));
-        } else if let Some((t, v)) = self
+        } else if let Some((_, v)) = self
             .cut_off_at
             .filter(|(t, _)| (0.0..CUT_OFF_HOLD_S).contains(&(rec.time_s - t)))
         {
-            let _ = t;
             cond[cut] = Some(v);
             cond[HintCode::NoFace.index()] = None;
         }

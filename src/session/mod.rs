@@ -83,7 +83,7 @@ pub enum Phase {
         pose: Option<(f32, f32)>,
     },
     Prompt(Judge),
-    /// After prompt `done` (count so far), before the next.
+    /// After a prompt's verdict (shown since `since`), before the next.
     Between {
         since: f64,
     },
