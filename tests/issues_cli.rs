@@ -22,14 +22,6 @@ fn issues_of(clip: &std::path::Path) -> (Value, Vec<String>) {
     (doc, codes)
 }
 
-fn framed_face() -> image::RgbImage {
-    // The astronaut's face framed as a person in front of a webcam.
-    let img = image::open(fixture("astronaut.png"))
-        .expect("fixture")
-        .to_rgb8();
-    image::imageops::crop_imm(&img, 80, 21, 290, 218).to_image()
-}
-
 #[test]
 fn a_well_framed_well_lit_face_raises_no_issue() {
     let clip = tmp("framed.y4m");

@@ -82,3 +82,12 @@ pub fn y4m_of(img: &image::RgbImage, frames: usize, fps: u32) -> Vec<u8> {
     }
     out
 }
+
+/// The astronaut's face (tests/fixtures, public domain) cropped so that it
+/// sits in the oval as a person in front of a webcam would.
+pub fn framed_face() -> image::RgbImage {
+    let img = image::open(fixture("astronaut.png"))
+        .expect("fixture")
+        .to_rgb8();
+    image::imageops::crop_imm(&img, 80, 21, 290, 218).to_image()
+}
