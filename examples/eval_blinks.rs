@@ -20,6 +20,21 @@ use liveness_coach::source::open_path;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// Counts iris model runs (one mark per eye) and frames with a face.
+#[derive(Default)]
+struct IrisRuns {
+    eyes: u64,
+    frames: u64,
+}
+
+impl liveness_coach::vision::StageObserver for IrisRuns {
+    fn finished(&mut self, stage: liveness_coach::vision::Stage) {
+        if stage == liveness_coach::vision::Stage::Iris {
+            self.eyes += 1;
+        }
+    }
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = PathBuf::from(
@@ -37,6 +52,10 @@ fn main() -> Result<()> {
         _ => EyeSource::Iris,
     };
     let save = flag("--save").map(PathBuf::from);
+    // Allowed change of mesh eye openness before the iris model reruns
+    // (vision::iris_gate; 0 = every frame).
+    let gate: Option<f32> = flag("--iris-gate").and_then(|v| v.parse().ok());
+    let mut iris_runs = IrisRuns::default();
     let replay = flag("--replay").map(PathBuf::from);
     let every: u64 = flag("--every")
         .and_then(|v| v.parse().ok())
@@ -71,7 +90,11 @@ fn main() -> Result<()> {
                         eye_source: EyeSource::Iris,
                     },
                 )?;
-                let clip = analyze_source(src.as_mut(), &mut a, &mut (), |_| {})?;
+                if let Some(g) = gate {
+                    a.set_iris_rerun_change(g);
+                }
+                let clip = analyze_source(src.as_mut(), &mut a, &mut iris_runs, |_| {})?;
+                iris_runs.frames += clip.frames.iter().filter(|f| f.face).count() as u64;
                 if let Some(dir) = &save {
                     std::fs::create_dir_all(dir)?;
                     let timing = Default::default();
@@ -106,6 +129,14 @@ fn main() -> Result<()> {
                     .add(match_spans(&truth.known(&p), &truth.blinks, 2));
             }
         }
+    }
+    if iris_runs.frames > 0 {
+        println!(
+            "iris model ran on {:.1}% of {} frames with a face (gate {:?})",
+            100.0 * iris_runs.eyes as f64 / 2.0 / iris_runs.frames as f64,
+            iris_runs.frames,
+            gate.unwrap_or(liveness_coach::vision::iris_gate::RERUN_CHANGE)
+        );
     }
     println!(
         "liveness-coach blinks ({} eyelids), slack 2 frames:",

@@ -142,6 +142,12 @@ impl Analyzer {
         })
     }
 
+    /// How much the mesh's eye openness may change before the iris model
+    /// reruns (`vision::iris_gate`; 0: every frame). For measuring the gate.
+    pub fn set_iris_rerun_change(&mut self, change: f32) {
+        self.perception.set_iris_rerun_change(change);
+    }
+
     /// Processes one frame: returns its measures and any events that ended.
     pub fn step(
         &mut self,

@@ -98,6 +98,12 @@ enum Command {
         input: String,
         #[arg(long, value_enum, default_value = "iris")]
         eyes: EyesArg,
+        /// Play the clip N times as one continuous stream (a soak): memory and time per frame are printed after each pass.
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        repeat: u32,
+        /// Leave out drawing the window's picture.
+        #[arg(long)]
+        no_draw: bool,
     },
 }
 
@@ -220,11 +226,20 @@ fn main() -> ExitCode {
             })
         }),
         Command::Cameras => cmd::cameras(),
-        Command::Bench { input, eyes } => cmd::bench::run(
+        Command::Bench {
+            input,
+            eyes,
+            repeat,
+            no_draw,
+        } => cmd::bench::run(
             &input,
             cli.models.as_deref(),
-            AnalyzerOptions {
-                eye_source: eye_source(eyes),
+            cmd::bench::BenchOptions {
+                analyzer: AnalyzerOptions {
+                    eye_source: eye_source(eyes),
+                },
+                repeat,
+                draw: !no_draw,
             },
         )
         .map(|text| {

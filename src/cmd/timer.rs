@@ -30,6 +30,19 @@ impl StageTimer {
         self.last = Instant::now();
     }
 
+    /// Closes the current frame's row (kept when `keep_frames` is set).
+    pub fn end_frame(&mut self) {
+        if self.keep_frames {
+            self.per_frame.push(self.current);
+        }
+        self.current = Default::default();
+    }
+
+    /// Forgets the kept rows (a new measuring interval).
+    pub fn clear_frames(&mut self) {
+        self.per_frame.clear();
+    }
+
     pub fn total(&self, stage: Stage) -> Duration {
         self.totals[stage as usize]
     }
@@ -42,11 +55,5 @@ impl StageObserver for StageTimer {
         self.last = now;
         self.totals[stage as usize] += d;
         self.current[stage as usize] += d;
-        if stage == Stage::Events {
-            if self.keep_frames {
-                self.per_frame.push(self.current);
-            }
-            self.current = Default::default();
-        }
     }
 }

@@ -7,6 +7,7 @@
 use super::net::Net;
 use super::roi::{angle_of, Roi};
 use super::warp::{crop_to_tensor, SIGNED};
+use super::{Stage, StageObserver};
 use crate::frame::Frame;
 use anyhow::Result;
 
@@ -188,9 +189,14 @@ impl FaceDetector {
     }
 
     /// All faces in the frame, best first, in frame pixels.
-    pub fn detect(&mut self, frame: &Frame) -> Result<Vec<Detection>> {
+    pub fn detect(
+        &mut self,
+        frame: &Frame,
+        obs: &mut impl StageObserver,
+    ) -> Result<Vec<Detection>> {
         let roi = Roi::letterbox(frame.width, frame.height);
         crop_to_tensor(frame, &roi, INPUT, SIGNED, false, &mut self.net.input);
+        obs.finished(Stage::Crop);
         let outs = self
             .net
             .run_expect(&[NUM_ANCHORS * 16, NUM_ANCHORS], "face detector")?;
@@ -198,7 +204,9 @@ impl FaceDetector {
             decode(&outs[0], &outs[1], &self.anchors, MIN_SCORE),
             NMS_IOU,
         );
-        Ok(dets.into_iter().map(|d| to_frame(&d, &roi)).collect())
+        let dets = dets.into_iter().map(|d| to_frame(&d, &roi)).collect();
+        obs.finished(Stage::Detect);
+        Ok(dets)
     }
 }
 

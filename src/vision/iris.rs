@@ -3,6 +3,7 @@
 use super::net::Net;
 use super::roi::{angle_of, Roi};
 use super::warp::{crop_to_tensor, UNIT};
+use super::{Stage, StageObserver};
 use crate::frame::Frame;
 use anyhow::Result;
 
@@ -43,6 +44,7 @@ impl IrisModel {
         outer: [f32; 2],
         inner: [f32; 2],
         mirror: bool,
+        obs: &mut impl StageObserver,
     ) -> Result<Option<EyeLandmarks>> {
         // The crop's x axis always runs along the image's left-to-right eye line.
         let (a, b) = if mirror {
@@ -61,6 +63,7 @@ impl IrisModel {
             return Ok(None);
         }
         crop_to_tensor(frame, &roi, INPUT, UNIT, mirror, &mut self.net.input);
+        obs.finished(Stage::Crop);
         let outs = self
             .net
             .run_expect(&[CONTOUR_POINTS * 3, IRIS_POINTS * 3], "iris model")?;
@@ -82,6 +85,7 @@ impl IrisModel {
             .chain(iris.iter())
             .flatten()
             .all(|v| v.is_finite());
+        obs.finished(Stage::Iris);
         Ok(finite.then_some(EyeLandmarks { outline, iris }))
     }
 }

@@ -3,6 +3,7 @@
 use super::net::Net;
 use super::roi::{angle_of, roi_around, Roi};
 use super::warp::{crop_to_tensor, UNIT};
+use super::{Stage, StageObserver};
 use crate::frame::Frame;
 use anyhow::Result;
 
@@ -37,8 +38,14 @@ impl FaceMesh {
         })
     }
 
-    pub fn run(&mut self, frame: &Frame, roi: &Roi) -> Result<MeshResult> {
+    pub fn run(
+        &mut self,
+        frame: &Frame,
+        roi: &Roi,
+        obs: &mut impl StageObserver,
+    ) -> Result<MeshResult> {
         crop_to_tensor(frame, roi, INPUT, UNIT, false, &mut self.net.input);
+        obs.finished(Stage::Crop);
         let outs = self.net.run_expect(&[NUM_LANDMARKS * 3, 1], "face mesh")?;
         let n = INPUT as f32;
         let landmarks = outs[0]
@@ -54,6 +61,7 @@ impl FaceMesh {
         } else {
             0.0
         };
+        obs.finished(Stage::Mesh);
         Ok(MeshResult {
             landmarks,
             presence,

@@ -4,8 +4,10 @@
 
 pub mod detector;
 pub mod iris;
+pub mod iris_gate;
 pub mod mesh;
 pub mod net;
+pub mod prelu;
 pub mod roi;
 pub mod warp;
 
@@ -20,35 +22,50 @@ use roi::Roi;
 /// The stages a frame goes through, for per-stage timing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
-    /// Reading and decoding the frame (at the edge, before perception).
+    /// Reading and decoding the frame into RGB (at the edge, before perception).
     Decode,
+    /// Cropping, rotating, resizing and normalising the model inputs.
+    Crop,
+    /// The face detector network and its box decoding.
     Detect,
+    /// The 468-point mesh network.
     Mesh,
+    /// The iris network, both eyes.
     Iris,
     /// Eye openness, head pose and the other per-frame measures.
     Measure,
     /// Baselines and the event state machines.
     Events,
+    /// Hints and the session script (the coach, after analysis).
+    Hints,
+    /// Drawing the window's picture (live and `bench` only).
+    Draw,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] = [
+    pub const ALL: [Stage; 9] = [
         Stage::Decode,
+        Stage::Crop,
         Stage::Detect,
         Stage::Mesh,
         Stage::Iris,
         Stage::Measure,
         Stage::Events,
+        Stage::Hints,
+        Stage::Draw,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             Stage::Decode => "decode",
+            Stage::Crop => "crop",
             Stage::Detect => "detect",
             Stage::Mesh => "mesh",
             Stage::Iris => "iris",
             Stage::Measure => "measure",
             Stage::Events => "events",
+            Stage::Hints => "hints",
+            Stage::Draw => "draw",
         }
     }
 }
@@ -91,6 +108,8 @@ pub struct Observation {
     pub faces_detected: usize,
     /// Detections of that run, best first, in frame pixels.
     pub detections: Vec<Detection>,
+    /// Whether the iris model ran on this frame (see [`iris_gate`]).
+    pub iris_ran: bool,
 }
 
 pub struct Perception {
@@ -101,6 +120,10 @@ pub struct Perception {
     faces_detected: usize,
     /// When the detector last ran (frame time), to recount faces.
     detected_at: Option<f64>,
+    /// The last iris run, carried between runs.
+    iris_memo: Option<iris_gate::IrisMemo>,
+    /// Allowed change of mesh eye openness before the iris model reruns.
+    iris_rerun_change: f32,
 }
 
 /// While a face is tracked, the detector still runs this often (seconds of
@@ -123,7 +146,15 @@ impl Perception {
             track: None,
             faces_detected: 0,
             detected_at: None,
+            iris_memo: None,
+            iris_rerun_change: iris_gate::RERUN_CHANGE,
         })
+    }
+
+    /// How much the mesh's eye openness may change before the iris model
+    /// reruns (0: on every frame). For measuring the gate.
+    pub fn set_iris_rerun_change(&mut self, change: f32) {
+        self.iris_rerun_change = change.max(0.0);
     }
 
     /// Forgets the tracked face (a new clip, or a jump in the stream).
@@ -131,6 +162,7 @@ impl Perception {
         self.track = None;
         self.faces_detected = 0;
         self.detected_at = None;
+        self.iris_memo = None;
     }
 
     /// Processes one frame.
@@ -142,8 +174,7 @@ impl Perception {
             .is_none_or(|t| !(0.0..RECOUNT_S).contains(&(frame.time_s - t)));
         if roi.is_none() || recount {
             out.detector_ran = true;
-            let dets = self.detector.detect(frame)?;
-            obs.finished(Stage::Detect);
+            let dets = self.detector.detect(frame, obs)?;
             self.faces_detected = dets.len();
             self.detected_at = Some(frame.time_s);
             if roi.is_none() {
@@ -159,23 +190,51 @@ impl Perception {
         out.faces_detected = self.faces_detected;
         let Some(roi) = roi else {
             self.track = None;
+            self.iris_memo = None;
             return Ok(out);
         };
-        let m = self.mesh.run(frame, &roi)?;
-        obs.finished(Stage::Mesh);
+        let m = self.mesh.run(frame, &roi, obs)?;
         if m.presence < MIN_PRESENCE || m.landmarks.iter().flatten().any(|v| !v.is_finite()) {
             self.track = None;
+            self.iris_memo = None;
             return Ok(out);
         }
         self.track = mesh::roi_from_landmarks(&m.landmarks);
         let eyes = match self.iris.as_mut() {
             Some(iris) => {
                 let p = |i: usize| [m.landmarks[i][0], m.landmarks[i][1]];
-                let right =
-                    iris.run(frame, p(RIGHT_EYE_CORNERS.0), p(RIGHT_EYE_CORNERS.1), false)?;
-                let left = iris.run(frame, p(LEFT_EYE_CORNERS.0), p(LEFT_EYE_CORNERS.1), true)?;
-                obs.finished(Stage::Iris);
-                right.zip(left).map(|(r, l)| [r, l])
+                let corners = [
+                    p(RIGHT_EYE_CORNERS.0),
+                    p(RIGHT_EYE_CORNERS.1),
+                    p(LEFT_EYE_CORNERS.0),
+                    p(LEFT_EYE_CORNERS.1),
+                ];
+                let mesh_open = crate::eyes::mesh_openness(&m.landmarks);
+                let need =
+                    iris_gate::needed(self.iris_memo.as_ref(), mesh_open, self.iris_rerun_change);
+                match self.iris_memo.as_mut() {
+                    Some(m) if need == iris_gate::Need::No => {
+                        m.age += 1;
+                        Some(iris_gate::follow(m, corners))
+                    }
+                    _ => {
+                        out.iris_ran = true;
+                        let keep_on = need.keep_on_after(self.iris_memo.as_ref());
+                        let right = iris.run(frame, corners[0], corners[1], false, obs)?;
+                        let left = iris.run(frame, corners[2], corners[3], true, obs)?;
+                        let eyes = right.zip(left).map(|(r, l)| [r, l]);
+                        self.iris_memo = eyes.clone().zip(mesh_open).map(|(eyes, mesh_open)| {
+                            iris_gate::IrisMemo {
+                                eyes,
+                                mesh_open,
+                                corners,
+                                age: 0,
+                                keep_on,
+                            }
+                        });
+                        eyes
+                    }
+                }
             }
             None => None,
         };

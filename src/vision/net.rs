@@ -4,24 +4,34 @@ use anyhow::{bail, Context, Result};
 use tract_onnx::prelude::*;
 
 pub struct Net {
-    plan: Arc<TypedRunnableModel>,
+    /// The planned network and its run state (buffers), kept between runs.
+    state: TypedSimpleState,
     shape: [usize; 4],
     /// The input buffer, reused for every run (NCHW).
     pub input: Vec<f32>,
+}
+
+/// tract's ONNX reader with this project's faster PReLU.
+pub fn onnx() -> tract_onnx::model::Onnx {
+    let mut onnx = tract_onnx::onnx();
+    super::prelu::register(&mut onnx.op_register);
+    onnx
 }
 
 impl Net {
     /// Parses, optimises and plans `bytes` for an input of `shape`; `name` is
     /// used in error messages.
     pub fn load(bytes: &[u8], shape: [usize; 4], name: &str) -> Result<Net> {
-        let plan = tract_onnx::onnx()
+        let plan = onnx()
             .model_for_read(&mut std::io::Cursor::new(bytes))
             .and_then(|m| m.with_input_fact(0, f32::fact(shape).into()))
             .and_then(|m| m.into_optimized())
             .and_then(|m| m.into_runnable())
             .with_context(|| format!("the model {name} cannot be loaded: the file is damaged or not the expected model"))?;
+        let state = TypedSimpleState::new(&plan)
+            .with_context(|| format!("the model {name} cannot be prepared to run"))?;
         Ok(Net {
-            plan,
+            state,
             shape,
             input: vec![0.0; shape.iter().product()],
         })
@@ -30,7 +40,7 @@ impl Net {
     /// Runs the network on `self.input`; returns each output as a flat vector.
     pub fn run(&mut self) -> Result<Vec<Vec<f32>>> {
         let t = Tensor::from_shape(&self.shape, &self.input)?;
-        let outs = self.plan.run(tvec!(t.into()))?;
+        let outs = self.state.run(tvec!(t.into()))?;
         let mut flat = Vec::with_capacity(outs.len());
         for o in outs.iter() {
             let v = o.to_plain_array_view::<f32>()?;

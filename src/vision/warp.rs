@@ -57,6 +57,21 @@ pub fn crop_to_tensor(
             let (x0, y0) = (x.floor(), y.floor());
             let (fx, fy) = (x - x0, y - y0);
             let (x0, y0) = (x0 as i64, y0 as i64);
+            if x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h {
+                // Inside the frame (nearly every pixel): four taps, no checks.
+                let i = y0 as usize * stride + x0 as usize * 3;
+                let (a, b) = (&frame.rgb[i..i + 6], &frame.rgb[i + stride..i + stride + 6]);
+                let (w00, w01) = ((1.0 - fx) * (1.0 - fy), fx * (1.0 - fy));
+                let (w10, w11) = ((1.0 - fx) * fy, fx * fy);
+                for c in 0..3 {
+                    let v = w00 * a[c] as f32
+                        + w01 * a[c + 3] as f32
+                        + w10 * b[c] as f32
+                        + w11 * b[c + 3] as f32;
+                    out[c * plane + o] = v * norm.scale + norm.offset;
+                }
+                continue;
+            }
             if x0 < -1 || y0 < -1 || x0 >= w || y0 >= h {
                 out[o] = black;
                 out[plane + o] = black;
