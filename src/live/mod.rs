@@ -29,6 +29,10 @@ use std::time::{Duration, Instant};
 /// delivering (unplugged without an error, driver hang).
 pub const FRAME_TIMEOUT_S: f64 = 5.0;
 
+/// Without new frames (before the first, after the last), the window is
+/// redrawn this often, for the countdown, keys and the result screen.
+pub const IDLE_REDRAW: Duration = Duration::from_millis(16);
+
 pub struct WindowOptions {
     pub lang: Lang,
     pub landmarks: bool,
@@ -110,7 +114,9 @@ pub fn run_window(
         "cannot open a window (no display?). Run it in a desktop session, or rehearse from a \
          recording without a window: `liveness-coach practice --source FILE --headless`",
     )?;
-    window.set_target_fps(60);
+    // No fixed pacing: the loop below presents as soon as a frame arrives
+    // (minifb's 60 Hz pacing added up to 16 ms of latency, docs/speed.md).
+    window.set_target_fps(0);
     // Key presses arrive as events, so a tap shorter than one window update
     // is not missed (polling key state would see it neither down nor up).
     let (key_tx, keys) = mpsc::channel::<Key>();
@@ -142,7 +148,9 @@ pub fn run_window(
     let mut displayed = Rate::default();
     let mut new_frame_at = None;
     while window.is_open() && !interrupted.load(Ordering::SeqCst) {
-        if let Some(t) = latest.take_newer(seen_frame, &mut frame, Duration::ZERO) {
+        let tick = Instant::now();
+        // Wake for a new frame, or redraw at IDLE_REDRAW without one.
+        if let Some(t) = latest.take_newer(seen_frame, &mut frame, IDLE_REDRAW) {
             seen_frame = t.seq;
             new_frame_at = Some(t.captured_at);
         }
@@ -165,6 +173,10 @@ pub fn run_window(
         if let Some(at) = new_frame_at.take() {
             latency.push(at.elapsed().as_secs_f64() * 1000.0);
             displayed.tick(Instant::now());
+        } else if let Some(rest) = IDLE_REDRAW.checked_sub(tick.elapsed()) {
+            // The stream has ended: keep the result screen at about 60 Hz
+            // without spinning.
+            std::thread::sleep(rest);
         }
         let mut quit = false;
         while let Ok(k) = keys.try_recv() {
