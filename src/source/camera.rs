@@ -3,7 +3,7 @@
 //! Frames are decoded here (MJPEG with `image`, YUYV with our own converter)
 //! so a corrupt frame from a camera is an error for that frame, not a crash.
 
-use super::{FrameSource, SourceInfo};
+use super::{mjpeg, FrameSource, SourceInfo};
 use crate::frame::{ycbcr_to_rgb, Frame};
 use anyhow::{anyhow, Result};
 use nokhwa::pixel_format::RgbFormat;
@@ -108,6 +108,7 @@ pub struct CameraSource {
     format: FrameFormat,
     started: Instant,
     next_index: u64,
+    corrupt: mjpeg::CorruptFrames,
 }
 
 impl CameraSource {
@@ -140,6 +141,7 @@ impl CameraSource {
                         info,
                         started: Instant::now(),
                         next_index: 0,
+                        corrupt: mjpeg::CorruptFrames::default(),
                     });
                 }
                 Err(e) => last_err = Some(e),
@@ -157,20 +159,25 @@ impl FrameSource for CameraSource {
     }
 
     fn read_into(&mut self, frame: &mut Frame) -> Result<bool> {
-        let buf = self.camera.frame().map_err(problem)?;
+        let mut buf = self.camera.frame().map_err(problem)?;
+        // Isolated corrupt MJPEG frames are skipped; a run of them fails.
+        while self.format == FrameFormat::MJPEG {
+            match mjpeg::decode_into(buf.buffer(), frame) {
+                Ok(()) => {
+                    self.corrupt.good();
+                    break;
+                }
+                Err(e) => {
+                    self.corrupt.bad(e)?;
+                    buf = self.camera.frame().map_err(problem)?;
+                }
+            }
+        }
         let res = buf.resolution();
         let (w, h) = (res.width(), res.height());
         super::check_size(w, h, "the camera")?;
         match self.format {
-            FrameFormat::MJPEG => {
-                let img =
-                    image::load_from_memory_with_format(buf.buffer(), image::ImageFormat::Jpeg)
-                        .map_err(|e| anyhow!("the camera sent a corrupt MJPEG frame: {e}"))?
-                        .into_rgb8();
-                frame.width = img.width();
-                frame.height = img.height();
-                frame.rgb = img.into_raw();
-            }
+            FrameFormat::MJPEG => {}
             FrameFormat::YUYV => {
                 frame.reshape(w, h);
                 yuyv_to_rgb(buf.buffer(), w as usize, h as usize, &mut frame.rgb)?;
