@@ -443,3 +443,65 @@ fn ctrl_c_ends_the_session_with_its_summary_and_report() {
     );
     assert!(doc["frames"].as_u64().is_some_and(|n| n > 0));
 }
+
+#[test]
+fn a_stream_that_stops_delivering_ends_the_session_with_its_report() {
+    use std::io::Write;
+    // 40 frames on stdin, then the stream goes silent without closing (a
+    // camera that stops delivering, a stalled pipe).
+    let img = framed_face();
+    let clip = y4m_of(&img, 40, 30);
+    let out_path = tmp("stalled.json");
+    let mut child = bin()
+        .args([
+            "practice",
+            "--source",
+            "-",
+            "--headless",
+            "--no-intro",
+            "--report",
+            out_path.to_str().expect("path"),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(&clip).expect("frames");
+    stdin.flush().expect("flush");
+    // Keep stdin open; the program must give up on its own. A guard (not a
+    // timing assertion): kill it if it is still running long after the
+    // 5 s frame timeout.
+    let waited = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break Some(s);
+        }
+        if waited.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    drop(stdin);
+    let out = child.wait_with_output().expect("output");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        status.is_some(),
+        "still waiting for frames after 60 s: {stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // The summary says why the session ended.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Session summary"), "{stdout}");
+    assert!(stdout.contains("stopped delivering"), "{stdout}");
+    let doc = report(&out_path);
+    assert!(
+        doc["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("stopped delivering")),
+        "{doc}"
+    );
+    assert_eq!(doc["frames"].as_u64(), Some(40), "{doc}");
+}

@@ -83,7 +83,19 @@ fn open_camera(_index: u32) -> Result<Box<dyn FrameSource>> {
 /// The same session over every frame of a source, no threads, no window:
 /// the clip's timestamps are the clock.
 fn headless(args: &PracticeArgs, mut coach: Coach, interrupted: &AtomicBool) -> Result<bool> {
-    let mut src = open_input(args.source.as_deref(), args.camera)?;
+    // A live source (camera, or a stream on stdin) is read on its own thread,
+    // so one that stops delivering ends the session instead of hanging it.
+    let live = args.source.as_deref().is_none_or(|s| s == "-");
+    let mut src = if live {
+        let (source, camera) = (args.source.clone(), args.camera);
+        source::watchdog::Watchdog::spawn(
+            Box::new(move || open_input(source.as_deref(), camera)),
+            std::time::Duration::from_secs_f64(live::FRAME_TIMEOUT_S),
+        )
+        .map(|w| Box::new(w) as Box<dyn FrameSource>)?
+    } else {
+        open_input(args.source.as_deref(), args.camera)?
+    };
     let info = src.info().clone();
     let mut recorder = match &args.record {
         Some(p) => Some(Recorder::create(p, info.fps.unwrap_or(30.0))?),

@@ -9,6 +9,7 @@ pub mod camera;
 pub mod ffmpeg;
 pub mod images;
 pub mod mjpeg;
+pub mod watchdog;
 pub mod y4m;
 pub mod y4m_write;
 
