@@ -241,11 +241,9 @@ fn main() -> ExitCode {
                 repeat,
                 draw: !no_draw,
             },
+            &mut std::io::stdout().lock(),
         )
-        .map(|text| {
-            print!("{text}");
-            true
-        }),
+        .map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -80,7 +80,14 @@ fn stage_table(rows: &[[Duration; Stage::ALL.len()]]) -> String {
     out
 }
 
-pub fn run(input: &str, models: Option<&Path>, options: BenchOptions) -> Result<String> {
+/// Runs the benchmark, writing its lines to `out` as they come (a soak's
+/// passes appear while it runs).
+pub fn run(
+    input: &str,
+    models: Option<&Path>,
+    options: BenchOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
     let t0 = Instant::now();
     let files = super::load_models(models)?;
     let analyzer = Analyzer::new(&files, options.analyzer)?;
@@ -92,7 +99,6 @@ pub fn run(input: &str, models: Option<&Path>, options: BenchOptions) -> Result<
     let mut view = View::default();
     let mut frame = Frame::default();
     let mut timer = StageTimer::new(true);
-    let mut out = String::new();
     let repeat = options.repeat.max(1);
     // Each pass continues the stream where the last ended.
     let (mut time_offset, mut index_offset) = (0.0f64, 0u64);
@@ -103,13 +109,14 @@ pub fn run(input: &str, models: Option<&Path>, options: BenchOptions) -> Result<
         let mut src = source::open_path(input).with_context(|| format!("cannot read {input}"))?;
         if pass == 1 {
             let info = src.info();
-            out += &format!(
-                "{}: {}x{}; models loaded (parse, optimise, plan) in {:.0} ms\n",
+            writeln!(
+                out,
+                "{}: {}x{}; models loaded (parse, optimise, plan) in {:.0} ms",
                 info.name,
                 info.width,
                 info.height,
                 load.as_secs_f64() * 1000.0
-            );
+            )?;
         }
         let pass_start = Instant::now();
         let (mut last_time, mut last_index) = (time_offset, index_offset);
@@ -141,29 +148,33 @@ pub fn run(input: &str, models: Option<&Path>, options: BenchOptions) -> Result<
         let rows = std::mem::take(&mut timer.per_frame);
         if repeat > 1 {
             let (med, p95) = percentiles(after_decode(&rows));
-            out += &format!(
-                "pass {pass:>3}: stream {:>6.0} s, {:>6} frames, after-decode median {med:.2} ms p95 {p95:.2} ms, {:.0} fps, resident {}\n",
+            writeln!(
+                out,
+                "pass {pass:>3}: stream {:>6.0} s, {:>6} frames, after-decode median {med:.2} ms p95 {p95:.2} ms, {:.0} fps, resident {}",
                 time_offset,
                 rows.len(),
                 rows.len() as f64 / pass_start.elapsed().as_secs_f64(),
                 resident_mib().map_or("n/a".into(), |m| format!("{m:.1} MiB")),
-            );
+            )?;
+            out.flush()?;
         }
         if pass == 1 {
             first_pass_rows = rows;
         }
     }
     let wall = wall.elapsed();
-    out += &format!(
-        "{} frames over {} pass(es); detector ran on {detector_frames}, iris model on {iris_frames}; stage times of pass 1:\n",
+    writeln!(
+        out,
+        "{} frames over {} pass(es); detector ran on {detector_frames}, iris model on {iris_frames}; stage times of pass 1:",
         frames_total, repeat
-    );
-    out += &stage_table(&first_pass_rows);
-    out += &format!(
-        "end to end: {:.1} frames per second\n",
+    )?;
+    write!(out, "{}", stage_table(&first_pass_rows))?;
+    writeln!(
+        out,
+        "end to end: {:.1} frames per second",
         frames_total as f64 / wall.as_secs_f64()
-    );
-    Ok(out)
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
