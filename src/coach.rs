@@ -19,6 +19,16 @@ pub struct Coach {
     /// Frames analysed, and the last one's index and time.
     pub frames: u64,
     pub last: Option<(u64, f64)>,
+    /// Every frame's measures and every movement, kept for a report when
+    /// asked for ([`Coach::keep_records`]).
+    pub kept: Option<Kept>,
+}
+
+/// What a session saw, frame by frame (for `practice --report-dir`).
+#[derive(Clone, Debug, Default)]
+pub struct Kept {
+    pub frames: Vec<FrameRecord>,
+    pub events: Vec<Event>,
 }
 
 /// What one frame produced.
@@ -38,7 +48,13 @@ impl Coach {
             session: Session::new(config),
             frames: 0,
             last: None,
+            kept: None,
         }
+    }
+
+    /// Keeps every frame's measures from now on (about 1 KB a frame).
+    pub fn keep_records(&mut self) {
+        self.kept.get_or_insert_with(Kept::default);
     }
 
     /// Runs one frame through everything.
@@ -79,6 +95,10 @@ impl Coach {
         );
         self.frames += 1;
         self.last = Some((record.index, record.time_s));
+        if let Some(k) = self.kept.as_mut() {
+            k.frames.push(record.clone());
+            k.events.extend(events.iter().cloned());
+        }
         Ok(CoachStep {
             record,
             observation,
@@ -107,7 +127,11 @@ impl Coach {
     /// with `ended`, hints still showing are closed. Returns every hint span.
     pub fn finish(&mut self) -> Vec<HintSpan> {
         self.finish_session();
-        self.analyzer.finish();
+        let late = self.analyzer.finish();
+        if let Some(k) = self.kept.as_mut() {
+            k.events.extend(late);
+            k.events.sort_by_key(|e| e.start_frame);
+        }
         self.hints.finish()
     }
 }

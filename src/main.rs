@@ -39,12 +39,28 @@ enum EyesArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Analyse a recording (video file, .y4m, image or folder of images, `-` for Y4M on stdin).
+    /// Analyse a recording (video file, .y4m, image or folder of images, `-` for Y4M on stdin);
+    /// several recordings are attempts to compare.
     Analyze {
-        input: String,
-        /// Write the analysis as JSON to PATH (`-` for standard output).
+        #[arg(value_name = "INPUT", required = true, num_args = 1..)]
+        inputs: Vec<String>,
+        /// Write the analysis as JSON to PATH (`-` for standard output; one recording only).
         #[arg(long, value_name = "PATH")]
         json: Option<PathBuf>,
+        /// Write an HTML report (report.html) and the analysis JSON it is made from into DIR.
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
+        /// Put a thumbnail of the worst frame of each problem in the report (off by default:
+        /// faces are private).
+        #[arg(long, requires = "report")]
+        frames: bool,
+        /// The prompts the check asked, in order, comma-separated (blink, turn_left, turn_right,
+        /// nod): each is judged as `practice` would.
+        #[arg(long, value_name = "LIST")]
+        challenges: Option<String>,
+        /// Time limit of each prompt given with --challenges, in seconds.
+        #[arg(long, value_name = "SECS", default_value_t = liveness_coach::session::PROMPT_TIMEOUT_S)]
+        prompt_timeout: f64,
         /// Landmarks eye openness is measured from: the iris model's eyelids (more accurate, default) or the mesh alone (faster).
         #[arg(long, value_enum, default_value = "iris")]
         eyes: EyesArg,
@@ -79,6 +95,10 @@ enum Command {
         /// Save the session's results as JSON (`-` for standard output).
         #[arg(long, value_name = "PATH")]
         report: Option<PathBuf>,
+        /// Write an HTML report (report.html), the session JSON (session.json) and the analysis
+        /// JSON of the frames seen (analysis.json) into DIR.
+        #[arg(long, value_name = "DIR")]
+        report_dir: Option<PathBuf>,
         /// Save the frames seen as a Y4M video, to analyse later (nothing is saved without it).
         #[arg(long, value_name = "PATH")]
         record: Option<PathBuf>,
@@ -90,6 +110,21 @@ enum Command {
         /// Window size, WIDTHxHEIGHT.
         #[arg(long, value_name = "WxH", default_value = "960x720", value_parser = parse_size)]
         window: (usize, usize),
+    },
+    /// A 5-second look through the webcam before the real check: camera, frame rate, light,
+    /// framing, glasses, hat, mask. Exit 0 when ready, 1 when something should be fixed.
+    Check {
+        /// Camera number (see `liveness-coach cameras`).
+        #[arg(long, default_value_t = 0, conflicts_with = "source")]
+        camera: u32,
+        /// Look at a recording instead of the camera.
+        #[arg(long, value_name = "FILE")]
+        source: Option<String>,
+        /// How long to look, in seconds.
+        #[arg(long, value_name = "SECS", default_value_t = liveness_coach::cmd::check::SECONDS)]
+        seconds: f64,
+        #[arg(long, value_enum, default_value = "iris")]
+        eyes: EyesArg,
     },
     /// List cameras and the formats they support.
     Cameras,
@@ -142,6 +177,13 @@ fn parse_size(s: &str) -> Result<(usize, usize), String> {
     Ok((w, h))
 }
 
+fn check_timeout(prompt_timeout: f64) -> anyhow::Result<()> {
+    if !(prompt_timeout.is_finite() && (1.0..=600.0).contains(&prompt_timeout)) {
+        anyhow::bail!("--prompt-timeout {prompt_timeout}: give a number of seconds from 1 to 600");
+    }
+    Ok(())
+}
+
 /// The session script from the command line.
 fn practice_session(
     challenges: Option<String>,
@@ -149,9 +191,7 @@ fn practice_session(
     no_intro: bool,
     prompt_timeout: f64,
 ) -> anyhow::Result<SessionConfig> {
-    if !(prompt_timeout.is_finite() && (1.0..=600.0).contains(&prompt_timeout)) {
-        anyhow::bail!("--prompt-timeout {prompt_timeout}: give a number of seconds from 1 to 600");
-    }
+    check_timeout(prompt_timeout)?;
     // Given prompts are asked in the order given; otherwise all four, shuffled.
     let shuffle = challenges.is_none();
     let challenges = match challenges {
@@ -179,22 +219,38 @@ fn main() -> ExitCode {
     let lang = lang(cli.lang);
     let result = match cli.command {
         Command::Analyze {
-            input,
+            inputs,
             json,
+            report,
+            frames,
+            challenges,
+            prompt_timeout,
             eyes,
             quiet,
-        } => {
-            let eye_source = eye_source(eyes);
-            let args = cmd::analyze::AnalyzeArgs {
-                input,
-                json,
-                models: cli.models,
-                options: AnalyzerOptions { eye_source },
-                lang,
-                quiet,
-            };
-            cmd::analyze::run(&args).map(|doc| doc.error.is_none())
-        }
+        } => check_timeout(prompt_timeout)
+            .and_then(|()| {
+                challenges
+                    .map(|c| plan::parse_challenges(&c))
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("--challenges: {e}"))
+            })
+            .and_then(|challenges| {
+                cmd::analyze::run(&cmd::analyze::AnalyzeArgs {
+                    inputs,
+                    json,
+                    report,
+                    frames,
+                    challenges,
+                    prompt_timeout_s: prompt_timeout,
+                    models: cli.models,
+                    options: AnalyzerOptions {
+                        eye_source: eye_source(eyes),
+                    },
+                    lang,
+                    quiet,
+                })
+            })
+            .map(|docs| docs.iter().all(|d| d.error.is_none())),
         Command::Practice {
             camera,
             source,
@@ -204,6 +260,7 @@ fn main() -> ExitCode {
             no_intro,
             prompt_timeout,
             report,
+            report_dir,
             record,
             landmarks,
             eyes,
@@ -215,6 +272,7 @@ fn main() -> ExitCode {
                 headless,
                 session,
                 report,
+                report_dir,
                 record,
                 landmarks,
                 models: cli.models,
@@ -224,6 +282,21 @@ fn main() -> ExitCode {
                 lang,
                 window,
             })
+        }),
+        Command::Check {
+            camera,
+            source,
+            seconds,
+            eyes,
+        } => cmd::check::run(&cmd::check::CheckArgs {
+            camera,
+            source,
+            seconds,
+            models: cli.models,
+            options: AnalyzerOptions {
+                eye_source: eye_source(eyes),
+            },
+            lang,
         }),
         Command::Cameras => cmd::cameras(),
         Command::Bench {

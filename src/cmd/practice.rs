@@ -29,6 +29,8 @@ pub struct PracticeArgs {
     pub headless: bool,
     pub session: SessionConfig,
     pub report: Option<PathBuf>,
+    /// Folder for report.html, session.json and analysis.json.
+    pub report_dir: Option<PathBuf>,
     pub record: Option<PathBuf>,
     pub landmarks: bool,
     pub models: Option<PathBuf>,
@@ -46,11 +48,19 @@ pub fn run(args: &PracticeArgs) -> Result<bool> {
         // Ctrl-C ends the session cleanly: the summary and report are kept.
         let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
     }
+    if let Some(dir) = &args.report_dir {
+        // Refused before the session, not after it.
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the report folder {}", dir.display()))?;
+    }
     let files = super::load_models(args.models.as_deref())?;
     let analyzer = Analyzer::new(&files, args.options)?;
     let mut config = args.session.clone();
     config.wait_for_key = !args.headless;
-    let coach = Coach::new(analyzer, config);
+    let mut coach = Coach::new(analyzer, config);
+    if args.report_dir.is_some() {
+        coach.keep_records();
+    }
     if args.headless {
         headless(args, coach, &interrupted)
     } else {
@@ -59,7 +69,7 @@ pub fn run(args: &PracticeArgs) -> Result<bool> {
 }
 
 /// The recording `source`, or camera `camera` when there is none.
-fn open_input(source: Option<&str>, camera: u32) -> Result<Box<dyn FrameSource>> {
+pub fn open_input(source: Option<&str>, camera: u32) -> Result<Box<dyn FrameSource>> {
     match source {
         Some(path) => source::open_path(path).with_context(|| format!("cannot read {path}")),
         None => open_camera(camera),
@@ -296,8 +306,69 @@ fn conclude(
             Err(e) => failures.push(format!("{e:#}")),
         }
     }
+    if let Some(dir) = &args.report_dir {
+        if let Err(e) = write_report_dir(dir, &coach, &doc, info, &hints, error.clone(), args.lang)
+        {
+            failures.push(format!("{e:#}"));
+        }
+    }
     if !failures.is_empty() {
         anyhow::bail!("{}", failures.join("; "));
     }
     Ok(error.is_none())
 }
+
+/// `--report-dir`: the session JSON, the analysis JSON of every frame the
+/// session saw, and the page made from both.
+fn write_report_dir(
+    dir: &std::path::Path,
+    coach: &Coach,
+    session: &SessionDoc,
+    info: &SourceInfo,
+    hints: &[crate::hints::HintSpan],
+    error: Option<String>,
+    lang: Lang,
+) -> Result<()> {
+    use crate::analysis::ClipAnalysis;
+    use crate::report::html::{render, ReportOptions};
+    use crate::report::json::{AnalysisDoc, Timing};
+    let kept = coach.kept.clone().unwrap_or_default();
+    let clip = ClipAnalysis {
+        frames: kept.frames,
+        events: kept.events,
+        issues: hints.to_vec(),
+        error,
+    };
+    let analysis = AnalysisDoc::new(
+        info,
+        &clip,
+        Timing {
+            frames: clip.frames.len() as u64,
+            ..Default::default()
+        },
+    );
+    let text = serde_json::to_vec_pretty(session).context("serialising the session report")?;
+    crate::output::write_atomic(&dir.join(SESSION_JSON), &text)?;
+    let text = serde_json::to_vec_pretty(&analysis).context("serialising the analysis")?;
+    crate::output::write_atomic(&dir.join(ANALYSIS_JSON), &text)?;
+    let page = render(
+        std::slice::from_ref(&analysis),
+        &ReportOptions {
+            session: Some(session.clone()),
+            json_names: vec![SESSION_JSON.into(), ANALYSIS_JSON.into()],
+            ..Default::default()
+        },
+        lang,
+    );
+    let path = dir.join(crate::cmd::analyze::REPORT_HTML);
+    crate::output::write_atomic(&path, page.as_bytes())?;
+    eprintln!(
+        "{}",
+        lang.fill(Msg::ReportSaved, &[("path", &path.display().to_string())])
+    );
+    Ok(())
+}
+
+/// File names in the `--report-dir` folder.
+pub const SESSION_JSON: &str = "session.json";
+pub const ANALYSIS_JSON: &str = "analysis.json";

@@ -75,3 +75,41 @@ pub fn summary(doc: &AnalysisDoc, lang: Lang) -> String {
     }
     s
 }
+
+/// The verdict (and the prompts, when known) for the terminal: what the
+/// report's first card says.
+pub fn verdict_text(j: &super::html::Judged, lang: Lang) -> String {
+    use super::verdict::{percent, Outcome};
+    let mut s = String::new();
+    let (title, body) = j.verdict.outcome.texts();
+    let _ = writeln!(s, "{}: {}", lang.text(Msg::Verdict), lang.text(title));
+    match j.verdict.outcome {
+        Outcome::Empty | Outcome::NoFace | Outcome::Still | Outcome::Pass => {
+            let _ = writeln!(s, "  {}", lang.text(body));
+        }
+        Outcome::Fail => {}
+    }
+    if !matches!(j.verdict.outcome, Outcome::Empty | Outcome::NoFace) {
+        for (i, r) in j.verdict.reasons.iter().enumerate() {
+            let (what, advice) = r.cause.texts(lang);
+            let _ = writeln!(
+                s,
+                "  {}. {:>4}  {what} ({})\n             {advice}",
+                i + 1,
+                percent(r.fraction),
+                r.cause.code()
+            );
+        }
+    }
+    if let Some(p) = &j.prompts {
+        let _ = writeln!(s, "{}:", lang.text(Msg::SectionPrompts));
+        for (i, (_, r)) in p.iter().enumerate() {
+            let v = match r.reason {
+                None => lang.text(Msg::Passed).to_string(),
+                Some(x) => format!("{}: {}", lang.text(Msg::Failed), lang.text(x.message())),
+            };
+            let _ = writeln!(s, "  {}. {:<28} {v}", i + 1, lang.prompt(r.kind));
+        }
+    }
+    s
+}

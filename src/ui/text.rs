@@ -13,7 +13,7 @@ use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
 use anyhow::Context;
 
 /// The subset font built by `scripts/subset-font.sh`.
-const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/ui-subset.ttf");
+pub const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/ui-subset.ttf");
 
 /// Largest pixel size drawn; larger requests are drawn at this size.
 pub const MAX_PX: u32 = 512;

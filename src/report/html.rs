@@ -1,0 +1,1040 @@
+//! The HTML report: one self-contained page (inline CSS and SVG, pictures as
+//! `data:` URIs, no script, nothing fetched) made from analysis documents.
+//!
+//! [`render`] is a pure function of the documents and options; the commands
+//! write its result beside the JSON it was made from. Every text that comes
+//! from outside (file names, error messages) is escaped.
+
+use super::compare;
+use super::json::AnalysisDoc;
+use super::keyframes::{value_text, Keyframe};
+use super::plots::{self, Mark};
+use super::prompts::{self, Movement, Replay};
+use super::session::SessionDoc;
+use super::verdict::{self, percent, Outcome, Verdict};
+use crate::events::{Event, EventKind};
+use crate::i18n::{Lang, Msg};
+use crate::session::{FailReason, PromptResult};
+use base64::Engine;
+use std::fmt::Write;
+
+/// Keyframes of one document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Keyframes {
+    /// Not asked for (the default: faces are private).
+    #[default]
+    Off,
+    Shown(Vec<Keyframe>),
+    /// Asked for, but the recording could not be read again (why).
+    Unavailable(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct ReportOptions {
+    /// The prompts the check asked, in order (`--challenges`).
+    pub challenges: Option<Vec<EventKind>>,
+    /// Time limit of each prompt when judging them.
+    pub prompt_timeout_s: f64,
+    /// Per document, in the same order (missing entries: off).
+    pub keyframes: Vec<Keyframes>,
+    /// A practice session's own prompts and verdicts (for its recording,
+    /// the one document), shown instead of judging the prompts again.
+    pub session: Option<SessionDoc>,
+    /// The JSON file beside the page that each document was written to.
+    pub json_names: Vec<String>,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            challenges: None,
+            prompt_timeout_s: crate::session::PROMPT_TIMEOUT_S,
+            keyframes: Vec::new(),
+            session: None,
+            json_names: Vec::new(),
+        }
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Everything worked out for one document.
+pub struct Judged<'a> {
+    pub doc: &'a AnalysisDoc,
+    pub replay: Replay,
+    /// The prompts judged (or from the session): (attempt, result).
+    pub prompts: Option<Vec<(u32, PromptResult)>>,
+    pub verdict: Verdict,
+}
+
+/// The replay, prompts and verdict of `doc`.
+pub fn judge<'a>(doc: &'a AnalysisDoc, opts: &ReportOptions) -> Judged<'a> {
+    let replay = prompts::replay(doc);
+    let prompts: Option<Vec<(u32, PromptResult)>> = match (&opts.session, &opts.challenges) {
+        (Some(s), _) => Some(
+            s.prompts
+                .iter()
+                .map(|p| (p.attempt, p.result.clone()))
+                .collect(),
+        ),
+        (None, Some(c)) => Some(
+            prompts::judge(doc, c, opts.prompt_timeout_s)
+                .into_iter()
+                .map(|r| (1, r))
+                .collect(),
+        ),
+        (None, None) => None,
+    };
+    // The verdict is about the last attempt asked.
+    let last: Option<Vec<PromptResult>> = prompts.as_ref().map(|p| {
+        let n = p.iter().map(|(a, _)| *a).max().unwrap_or(1);
+        p.iter()
+            .filter(|(a, _)| *a == n)
+            .map(|(_, r)| r.clone())
+            .collect()
+    });
+    let verdict = verdict::judge(doc, last.as_deref());
+    Judged {
+        doc,
+        replay,
+        prompts,
+        verdict,
+    }
+}
+
+fn secs(v: f64, lang: Lang) -> String {
+    if v.is_finite() {
+        let d = if v.abs() < 1.0 { 2 } else { 1 };
+        format!("{v:.d$} {}", lang.text(Msg::Seconds))
+    } else {
+        "–".into()
+    }
+}
+
+fn span(a: f64, b: f64, lang: Lang) -> String {
+    if a.is_finite() && b.is_finite() {
+        // Short spans (a blink) would read "13.2–13.2 s" at one decimal.
+        let d = if b - a < 0.2 { 2 } else { 1 };
+        format!("{a:.d$}–{b:.d$} {}", lang.text(Msg::Seconds))
+    } else {
+        "–".into()
+    }
+}
+
+/// A movement's size: blink closure in percent, head angles in degrees.
+fn size(e: &Event, lang: Lang) -> String {
+    if !e.magnitude.is_finite() {
+        return "–".into();
+    }
+    match e.kind {
+        EventKind::Blink => lang.fill(Msg::Closed, &[("pct", &percent(e.magnitude as f64))]),
+        _ => format!("{:.0}°", e.magnitude.abs()),
+    }
+}
+
+const CSS: &str = r#"
+:root{--ink:#1d2330;--mute:#5b6475;--line:#e3e6ec;--pass:#1c7c3c;--fail:#b3261e;--warn:#9a6700;--bg:#f6f7f9}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","LC UI",sans-serif}
+main{max-width:1040px;margin:0 auto;padding:24px 20px 40px}
+h1{font-size:26px;margin:0 0 2px}
+h2{font-size:21px;margin:28px 0 10px}
+h3{font-size:17px;margin:26px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line)}
+.meta{color:var(--mute);margin:0 0 18px;word-break:break-all}
+.card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:16px 20px;margin:12px 0}
+.verdict{border-left:8px solid var(--mute)}
+.verdict.pass{border-left-color:var(--pass)}
+.verdict.fail,.verdict.no_face,.verdict.empty{border-left-color:var(--fail)}
+.verdict.still{border-left-color:var(--warn)}
+.verdict h2{margin:0 0 6px;font-size:24px}
+.verdict.pass h2{color:var(--pass)}
+.verdict.fail h2,.verdict.no_face h2,.verdict.empty h2{color:var(--fail)}
+.verdict.still h2{color:var(--warn)}
+.verdict p{margin:4px 0}
+ol.reasons{margin:10px 0 4px;padding-left:24px}
+ol.reasons li{margin:0 0 12px}
+.reason-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 10px}
+.reason-head b{font-size:16px}
+.share{display:inline-block;min-width:150px;color:var(--mute);font-size:13px}
+.bar{display:inline-block;width:120px;height:8px;background:#eceef2;border-radius:4px;vertical-align:middle;margin-right:6px;overflow:hidden}
+.bar i{display:block;height:100%;background:var(--fail)}
+.advice{margin:2px 0 0;color:#2f3a4d}
+code{font:12px ui-monospace,monospace;background:#f0f2f5;border-radius:4px;padding:1px 5px;color:#445}
+ul.minor{margin:4px 0;padding-left:22px;color:var(--mute)}
+table{border-collapse:collapse;width:100%;background:#fff;border:1px solid var(--line);border-radius:8px;overflow:hidden;font-size:14px}
+th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
+th{background:#f0f2f5;font-weight:600}
+td.num,td.res{white-space:nowrap}
+.ok{color:var(--pass);font-weight:600}
+.no{color:var(--fail);font-weight:600}
+figure{margin:10px 0 18px;background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 10px}
+figcaption{font-weight:600;margin:0 0 2px}
+.legend{display:flex;flex-wrap:wrap;gap:2px 16px;font-size:13px;color:var(--mute);margin:0 0 4px}
+.legend span{white-space:nowrap}
+.legend i{display:inline-block;width:22px;height:0;border-top:3px solid;vertical-align:middle;margin-right:5px}
+.legend i.dashed{border-top-style:dashed}
+.legend i.band{height:12px;border:0;opacity:.35}
+svg.plot{display:block;width:100%;height:auto}
+svg text{font-family:system-ui,"Noto Sans","Noto Sans CJK SC","LC UI",sans-serif}
+.frames{display:flex;flex-wrap:wrap;gap:12px}
+.frames figure{width:262px;margin:0}
+.frames img{display:block;max-width:100%;border-radius:4px}
+.frames figcaption{font-weight:400;font-size:13px;margin-top:4px}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0}
+dt{color:var(--mute)}
+dd{margin:0;word-break:break-all}
+.empty{color:var(--mute)}
+footer{color:var(--mute);font-size:13px;margin-top:30px}
+"#;
+
+/// The report for `docs` (several: one per attempt, compared), in `lang`.
+pub fn render(docs: &[AnalysisDoc], opts: &ReportOptions, lang: Lang) -> String {
+    let judged: Vec<Judged> = docs.iter().map(|d| judge(d, opts)).collect();
+    let mut h = String::with_capacity(64 * 1024);
+    let html_lang = match lang {
+        Lang::En => "en",
+        Lang::Zh => "zh-CN",
+    };
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{html_lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>\n<main>\n",
+        esc(lang.text(Msg::ReportTitle)),
+        font_face(lang)
+    );
+    let _ = writeln!(h, "<h1>{}</h1>", esc(lang.text(Msg::ReportTitle)));
+    if judged.is_empty() {
+        let _ = writeln!(
+            h,
+            "<div class=\"card verdict empty\"><h2>{}</h2><p>{}</p></div>",
+            esc(lang.text(Msg::VerdictEmpty)),
+            esc(lang.text(Msg::VerdictEmptyBody))
+        );
+    } else if judged.len() == 1 {
+        let _ = writeln!(h, "<p class=\"meta\">{}</p>", esc(&meta(docs, 0, lang)));
+        attempt(&mut h, &judged[0], opts, 0, lang);
+    } else {
+        comparison(&mut h, &judged, lang);
+        for (i, j) in judged.iter().enumerate() {
+            let _ = writeln!(
+                h,
+                "<section class=\"attempt\" id=\"attempt-{}\">\n<h2>{}</h2>\n<p class=\"meta\">{}</p>",
+                i + 1,
+                esc(&lang.fill(Msg::AttemptN, &[("n", &(i + 1).to_string())])),
+                esc(&meta(docs, i, lang))
+            );
+            attempt(&mut h, j, opts, i, lang);
+            h.push_str("</section>\n");
+        }
+    }
+    let names = if opts.json_names.is_empty() {
+        "analysis.json".to_string()
+    } else {
+        opts.json_names.join(", ")
+    };
+    let _ = write!(
+        h,
+        "<footer>{}</footer>\n</main>\n</body>\n</html>\n",
+        esc(&lang.fill(Msg::ReportMadeBy, &[("file", &names)]))
+    );
+    h
+}
+
+/// The UI font (with every Chinese character the messages use) for pages
+/// in Chinese, so they read the same on a machine without Chinese fonts.
+fn font_face(lang: Lang) -> String {
+    match lang {
+        Lang::En => String::new(),
+        Lang::Zh => format!(
+            "@font-face{{font-family:\"LC UI\";src:url(data:font/ttf;base64,{}) format(\"truetype\")}}",
+            base64::engine::general_purpose::STANDARD.encode(crate::ui::text::FONT_BYTES)
+        ),
+    }
+}
+
+/// `path · 640x480 · 30 fps · 12.3 s`.
+fn meta(docs: &[AnalysisDoc], i: usize, lang: Lang) -> String {
+    let d = &docs[i];
+    let mut parts = vec![
+        d.input.path.clone(),
+        format!("{}x{}", d.input.width, d.input.height),
+    ];
+    if let Some(f) = d.input.fps.filter(|f| f.is_finite()) {
+        parts.push(format!("{f:.0} fps"));
+    }
+    parts.push(secs(d.frames.last().map_or(0.0, |f| f.time_s), lang));
+    parts.push(format!("{} {}", d.frames.len(), lang.text(Msg::Frames)));
+    parts.join(" · ")
+}
+
+fn attempt(h: &mut String, j: &Judged, opts: &ReportOptions, i: usize, lang: Lang) {
+    verdict_card(h, j, lang);
+    if let Some(p) = &j.prompts {
+        prompts_table(
+            h,
+            p,
+            &j.replay.movements,
+            opts.session.is_some(),
+            opts,
+            lang,
+        );
+    }
+    if j.doc.frames.iter().any(|f| f.face) {
+        movements_table(h, &j.replay.movements, j.prompts.is_some(), lang);
+    }
+    issues_table(h, j, lang);
+    match opts.keyframes.get(i) {
+        Some(Keyframes::Shown(k)) => keyframes(h, k, lang),
+        Some(Keyframes::Unavailable(why)) => {
+            let _ = writeln!(
+                h,
+                "<h3>{}</h3>\n<p class=\"empty\">{}</p>",
+                esc(lang.text(Msg::SectionKeyframes)),
+                esc(&lang.fill(Msg::KeyframesUnavailable, &[("why", why)]))
+            );
+        }
+        _ => {}
+    }
+    timeline(h, j, lang);
+    details(h, j, lang);
+}
+
+fn verdict_card(h: &mut String, j: &Judged, lang: Lang) {
+    let v = &j.verdict;
+    let (title, body) = v.outcome.texts();
+    let _ = writeln!(
+        h,
+        "<div class=\"card verdict {}\" id=\"verdict\" data-outcome=\"{}\">\n<h2>{}</h2>\n<p>{}</p>",
+        v.outcome.code(),
+        v.outcome.code(),
+        esc(lang.text(title)),
+        esc(lang.text(body))
+    );
+    let reasons: Vec<&verdict::Reason> = match v.outcome {
+        // The headline says it all; no list of consequences of no face.
+        Outcome::Empty | Outcome::NoFace => Vec::new(),
+        _ => v.reasons.iter().collect(),
+    };
+    if !reasons.is_empty() {
+        h.push_str("<ol class=\"reasons\">\n");
+        for r in reasons {
+            let (what, advice) = r.cause.texts(lang);
+            let _ = writeln!(
+                h,
+                "<li data-code=\"{code}\"><div class=\"reason-head\"><b>{}</b> <code>{code}</code></div>\
+                 <div><span class=\"bar\"><i style=\"width:{:.1}%\"></i></span><span class=\"share\">{} · {}</span></div>\
+                 <p class=\"advice\">{}</p></li>",
+                esc(&what),
+                (r.fraction * 100.0).clamp(0.0, 100.0),
+                esc(&lang.fill(Msg::ShareOfAttempt, &[("pct", &percent(r.fraction))])),
+                esc(&span(r.start_s, r.end_s, lang)),
+                esc(&advice),
+                code = esc(&r.cause.code()),
+            );
+        }
+        h.push_str("</ol>\n");
+    }
+    if !v.minor.is_empty() && !matches!(v.outcome, Outcome::Empty | Outcome::NoFace) {
+        let _ = writeln!(
+            h,
+            "<p>{}</p>\n<ul class=\"minor\">",
+            esc(lang.text(Msg::AlsoSeen))
+        );
+        for r in &v.minor {
+            let (what, advice) = r.cause.texts(lang);
+            let _ = writeln!(
+                h,
+                "<li data-code=\"{code}\">{} <code>{code}</code> — {} · {}</li>",
+                esc(&what),
+                esc(&lang.fill(Msg::ShareOfAttempt, &[("pct", &percent(r.fraction))])),
+                esc(&advice),
+                code = esc(&r.cause.code()),
+            );
+        }
+        h.push_str("</ul>\n");
+    }
+    if let Some(e) = &j.doc.error {
+        let _ = writeln!(
+            h,
+            "<p class=\"no\">{}: {}</p>",
+            esc(lang.text(Msg::StoppedEarly)),
+            esc(e)
+        );
+    }
+    h.push_str("</div>\n");
+}
+
+fn mark(ok: bool, lang: Lang) -> String {
+    if ok {
+        format!(
+            "<span class=\"ok\">✓ {}</span>",
+            esc(lang.text(Msg::Passed))
+        )
+    } else {
+        format!(
+            "<span class=\"no\">✗ {}</span>",
+            esc(lang.text(Msg::Failed))
+        )
+    }
+}
+
+fn prompts_table(
+    h: &mut String,
+    prompts: &[(u32, PromptResult)],
+    movements: &[Movement],
+    from_session: bool,
+    opts: &ReportOptions,
+    lang: Lang,
+) {
+    let _ = writeln!(h, "<h3>{}</h3>", esc(lang.text(Msg::SectionPrompts)));
+    let note = if from_session {
+        lang.text(Msg::PromptsFromSession).to_string()
+    } else {
+        lang.fill(
+            Msg::PromptsJudged,
+            &[("timeout", &format!("{:.0}", opts.prompt_timeout_s))],
+        )
+    };
+    let _ = writeln!(h, "<p class=\"empty\">{}</p>", esc(&note));
+    let attempts = prompts.iter().map(|(a, _)| *a).max().unwrap_or(1) > 1;
+    let _ = write!(h, "<table class=\"prompts\">\n<tr><th>#</th>");
+    if attempts {
+        let _ = write!(h, "<th>{}</th>", esc(lang.text(Msg::ColAttempt)));
+    }
+    let _ = writeln!(
+        h,
+        "<th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(lang.text(Msg::ColAsked)),
+        esc(lang.text(Msg::ColTime)),
+        esc(lang.text(Msg::ColSeen)),
+        esc(lang.text(Msg::ColResult)),
+        esc(lang.text(Msg::ColWhy)),
+    );
+    let mut n = 0;
+    let mut last_attempt = 0;
+    for (a, p) in prompts {
+        if *a != last_attempt {
+            n = 0;
+            last_attempt = *a;
+        }
+        n += 1;
+        let decided = match (p.movement_s, p.magnitude) {
+            (Some(d), Some(m)) if d.is_finite() && m.is_finite() => {
+                // A wrong-way verdict was decided by a turn the other way.
+                let kind = match (p.reason, p.kind) {
+                    (Some(FailReason::WrongDirection), EventKind::TurnLeft) => EventKind::TurnRight,
+                    (Some(FailReason::WrongDirection), EventKind::TurnRight) => EventKind::TurnLeft,
+                    (_, k) => k,
+                };
+                let e = Event {
+                    kind,
+                    start_frame: 0,
+                    end_frame: 0,
+                    start_s: 0.0,
+                    end_s: d,
+                    magnitude: m,
+                };
+                Some(format!(
+                    "{} {}, {}",
+                    lang.event_name(kind),
+                    size(&e, lang),
+                    secs(d, lang)
+                ))
+            }
+            _ => None,
+        };
+        let during: Vec<String> = prompts::seen_during(movements, p)
+            .iter()
+            .map(|m| format!("{} {}", lang.event_name(m.event.kind), size(&m.event, lang)))
+            .collect();
+        let seen = match (decided, during.is_empty()) {
+            (Some(d), _) => d,
+            (None, false) => during.join(", "),
+            (None, true) => lang.text(Msg::SeenNothing).to_string(),
+        };
+        let why = match p.reason {
+            None => String::new(),
+            Some(r) => format!(
+                "{}<br><span class=\"advice\">{}</span>",
+                esc(lang.text(r.message())),
+                esc(lang.text(verdict::prompt_advice(r)))
+            ),
+        };
+        let _ = write!(
+            h,
+            "<tr data-prompt=\"{}\" data-passed=\"{}\"><td>{n}</td>",
+            p.kind.code(),
+            p.passed
+        );
+        if attempts {
+            let _ = write!(h, "<td>{a}</td>");
+        }
+        let _ = writeln!(
+            h,
+            "<td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"res\">{}</td><td>{why}</td></tr>",
+            esc(lang.prompt(p.kind)),
+            esc(&span(p.start_s, p.end_s, lang)),
+            esc(&seen),
+            mark(p.passed, lang),
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+fn movements_table(h: &mut String, movements: &[Movement], asked: bool, lang: Lang) {
+    let note = if asked {
+        Msg::MovementsAll
+    } else {
+        Msg::MovementsNote
+    };
+    let _ = writeln!(
+        h,
+        "<h3>{}</h3>\n<p class=\"empty\">{}</p>",
+        esc(lang.text(Msg::SectionMovements)),
+        esc(lang.text(note))
+    );
+    if movements.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"empty\">{}</p>",
+            esc(lang.text(Msg::NoMovements))
+        );
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<table class=\"movements\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(lang.text(Msg::ColTime)),
+        esc(lang.text(Msg::ColMovement)),
+        esc(lang.text(Msg::ColDuration)),
+        esc(lang.text(Msg::ColSize)),
+        esc(lang.text(Msg::ColAccepted)),
+    );
+    for m in movements {
+        let e = &m.event;
+        let verdict = match m.problem {
+            None => format!("<span class=\"ok\">✓ {}</span>", esc(lang.text(Msg::Yes))),
+            Some(r) => format!(
+                "<span class=\"no\">✗ {}</span>",
+                esc(lang.text(r.message()))
+            ),
+        };
+        let _ = writeln!(
+            h,
+            "<tr data-event=\"{}@{}\"><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{verdict}</td></tr>",
+            e.kind.code(),
+            e.start_frame,
+            esc(&span(e.start_s, e.end_s, lang)),
+            esc(lang.event_name(e.kind)),
+            esc(&secs(e.end_s - e.start_s, lang)),
+            esc(&size(e, lang)),
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+fn timeline(h: &mut String, j: &Judged, lang: Lang) {
+    if j.doc.frames.is_empty() {
+        return;
+    }
+    let _ = writeln!(h, "<h3>{}</h3>", esc(lang.text(Msg::SectionTimeline)));
+    let plots = plots::all(j.doc, &j.replay.movements, lang);
+    if !j.doc.frames.iter().any(|f| f.face) {
+        let _ = writeln!(
+            h,
+            "<p class=\"empty\">{}</p>",
+            esc(lang.text(Msg::NoPlotData))
+        );
+    }
+    for p in plots {
+        let _ = writeln!(
+            h,
+            "<figure>\n<figcaption>{}</figcaption>",
+            esc(lang.text(p.title))
+        );
+        if !p.legend.is_empty() {
+            h.push_str("<div class=\"legend\">");
+            for (m, color, text) in &p.legend {
+                let (class, style) = match m {
+                    Mark::Line => ("", format!("border-color:{color}")),
+                    Mark::Dashed => ("dashed", format!("border-color:{color}")),
+                    Mark::Band => ("band", format!("background:{color}")),
+                };
+                let _ = write!(
+                    h,
+                    "<span><i class=\"{class}\" style=\"{}\"></i>{}</span>",
+                    esc(&style),
+                    esc(text)
+                );
+            }
+            h.push_str("</div>\n");
+        }
+        // The SVG comes from plotters, which escapes its text.
+        h.push_str(&p.svg);
+        h.push_str("</figure>\n");
+    }
+}
+
+fn issues_table(h: &mut String, j: &Judged, lang: Lang) {
+    let doc = j.doc;
+    if doc.frames.is_empty() {
+        return;
+    }
+    let _ = writeln!(h, "<h3>{}</h3>", esc(lang.text(Msg::ProblemsSeen)));
+    if doc.issues.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p class=\"empty\">{}</p>",
+            esc(lang.text(Msg::NoProblems))
+        );
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<table class=\"issues\">\n<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(lang.text(Msg::ColProblem)),
+        esc(lang.text(Msg::ColWhen)),
+        esc(lang.text(Msg::ColShare)),
+        esc(lang.text(Msg::ColValue)),
+        esc(lang.text(Msg::ColAdvice)),
+    );
+    let n = doc.frames.len();
+    for i in &doc.issues {
+        let s = &i.span;
+        let (m, a) = match lang {
+            Lang::En => (&i.message.en, &i.advice.en),
+            Lang::Zh => (&i.message.zh, &i.advice.zh),
+        };
+        let _ = writeln!(
+            h,
+            "<tr data-code=\"{code}\"><td>{} <code>{code}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            esc(m),
+            esc(&span(s.start_s, s.end_s, lang)),
+            esc(&percent(verdict::covered([(s.start_frame, s.end_frame)], n))),
+            esc(&value_text(s.value)),
+            esc(a),
+            code = s.code.code(),
+        );
+    }
+    h.push_str("</table>\n");
+}
+
+fn keyframes(h: &mut String, k: &[Keyframe], lang: Lang) {
+    let _ = writeln!(
+        h,
+        "<h3>{}</h3>\n<p class=\"empty\">{}</p>\n<div class=\"frames\">",
+        esc(lang.text(Msg::SectionKeyframes)),
+        esc(lang.text(Msg::KeyframesNote))
+    );
+    for f in k {
+        let w = &f.wanted;
+        let (m, _) = w.code.messages();
+        let _ = writeln!(
+            h,
+            "<figure data-code=\"{code}\"><img width=\"{}\" height=\"{}\" alt=\"{}\" src=\"data:image/jpeg;base64,{}\">\
+             <figcaption>{} <code>{code}</code><br>{} {} · {}</figcaption></figure>",
+            f.width,
+            f.height,
+            esc(lang.text(m)),
+            base64::engine::general_purpose::STANDARD.encode(&f.jpeg),
+            esc(lang.text(m)),
+            esc(lang.text(Msg::ColValue)),
+            esc(&value_text(w.value)),
+            esc(&secs(w.time_s, lang)),
+            code = w.code.code(),
+        );
+    }
+    h.push_str("</div>\n");
+}
+
+fn details(h: &mut String, j: &Judged, lang: Lang) {
+    let d = j.doc;
+    let _ = writeln!(h, "<h3>{}</h3>\n<dl>", esc(lang.text(Msg::SectionDetails)));
+    let mut row = |k: &str, v: String| {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(&v));
+    };
+    row(lang.text(Msg::RowFile), d.input.path.clone());
+    row(
+        lang.text(Msg::RowSize),
+        format!("{}x{}", d.input.width, d.input.height),
+    );
+    row(
+        lang.text(Msg::RowFrameRate),
+        d.input
+            .fps
+            .filter(|f| f.is_finite())
+            .map_or("–".into(), |f| format!("{f:.1} fps")),
+    );
+    row(lang.text(Msg::RowFrames), d.frames.len().to_string());
+    row(
+        lang.text(Msg::RowLength),
+        secs(d.frames.last().map_or(0.0, |f| f.time_s), lang),
+    );
+    if !d.frames.is_empty() {
+        row(
+            lang.text(Msg::FaceVisible),
+            percent(j.verdict.face_fraction),
+        );
+    }
+    if d.timing.frames > 0 {
+        row(
+            lang.text(Msg::Processing),
+            format!(
+                "{:.1} ms/{}",
+                d.timing.process_ms / d.timing.frames as f64,
+                lang.text(Msg::FrameUnit)
+            ),
+        );
+    }
+    h.push_str("</dl>\n");
+}
+
+fn comparison(h: &mut String, judged: &[Judged], lang: Lang) {
+    let sums: Vec<compare::Summary> = judged
+        .iter()
+        .map(|j| compare::summarize(j.doc, &j.verdict))
+        .collect();
+    let _ = writeln!(
+        h,
+        "<section class=\"compare\" id=\"compare\">\n<h2>{}</h2>\n<table class=\"compare\">\n<tr><th></th>",
+        esc(lang.text(Msg::SectionCompare))
+    );
+    for (i, j) in judged.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<th><a href=\"#attempt-{}\">{}</a><br><code>{}</code></th>",
+            i + 1,
+            esc(&lang.fill(Msg::AttemptN, &[("n", &(i + 1).to_string())])),
+            esc(file_name(&j.doc.input.path))
+        );
+    }
+    h.push_str("</tr>\n");
+    let mut row = |label: &str, cells: Vec<String>| {
+        let _ = write!(h, "<tr><th>{}</th>", esc(label));
+        for c in cells {
+            let _ = write!(h, "<td>{c}</td>");
+        }
+        h.push_str("</tr>\n");
+    };
+    row(
+        lang.text(Msg::RowVerdict),
+        judged
+            .iter()
+            .map(|j| {
+                let class = if j.verdict.outcome == Outcome::Pass {
+                    "ok"
+                } else {
+                    "no"
+                };
+                format!(
+                    "<span class=\"{class}\">{}</span>",
+                    esc(lang.text(j.verdict.outcome.texts().0))
+                )
+            })
+            .collect(),
+    );
+    row(
+        lang.text(Msg::RowLength),
+        sums.iter()
+            .map(|s| esc(&secs(s.duration_s, lang)))
+            .collect(),
+    );
+    row(
+        lang.text(Msg::FaceVisible),
+        sums.iter().map(|s| percent(s.face_fraction)).collect(),
+    );
+    for (i, k) in EventKind::ALL.into_iter().enumerate() {
+        row(
+            lang.event_name(k),
+            sums.iter().map(|s| s.counts[i].to_string()).collect(),
+        );
+    }
+    row(
+        lang.text(Msg::RowBrightness),
+        sums.iter()
+            .map(|s| s.brightness.map_or("–".into(), |b| format!("{b:.0}")))
+            .collect(),
+    );
+    for code in crate::hints::HintCode::ALL {
+        if sums.iter().any(|s| s.shares.contains_key(&code)) {
+            row(
+                lang.text(code.messages().0),
+                sums.iter()
+                    .map(|s| percent(s.shares.get(&code).copied().unwrap_or(0.0)))
+                    .collect(),
+            );
+        }
+    }
+    h.push_str("</table>\n");
+    let prompts: Option<Vec<Vec<PromptResult>>> = judged
+        .iter()
+        .map(|j| {
+            j.prompts
+                .as_ref()
+                .map(|p| p.iter().map(|(_, r)| r.clone()).collect())
+        })
+        .collect();
+    let _ = writeln!(
+        h,
+        "<h3>{}</h3>\n<ul class=\"changes\">",
+        esc(lang.text(Msg::WhatChanged))
+    );
+    for c in compare::changes(&sums, prompts.as_deref(), lang) {
+        let _ = writeln!(h, "<li>{}</li>", esc(&c));
+    }
+    h.push_str("</ul>\n</section>\n");
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hints::{HintCode, HintSpan};
+    use crate::report::json::IssueEntry;
+    use crate::report::testdoc::{facing, turning};
+
+    /// Open tags minus close tags, for every element that is not void.
+    pub(crate) fn unbalanced(html: &str) -> Vec<String> {
+        const VOID: [&str; 6] = ["meta", "br", "img", "hr", "link", "input"];
+        let mut stack: Vec<String> = Vec::new();
+        let mut errors = Vec::new();
+        let mut rest = html;
+        while let Some(i) = rest.find('<') {
+            rest = &rest[i + 1..];
+            let Some(end) = rest.find('>') else {
+                errors.push("unclosed <".into());
+                break;
+            };
+            let tag = &rest[..end];
+            rest = &rest[end + 1..];
+            if tag.starts_with('!') {
+                continue;
+            }
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if tag.starts_with('/') {
+                match stack.pop() {
+                    Some(open) if open == name => {}
+                    other => errors.push(format!("</{name}> closes {other:?}")),
+                }
+            } else if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
+                stack.push(name);
+            }
+        }
+        errors.extend(stack.into_iter().map(|s| format!("<{s}> never closed")));
+        errors
+    }
+
+    fn issue(code: HintCode, a: u64, b: u64) -> IssueEntry {
+        IssueEntry::from(&HintSpan {
+            code,
+            start_frame: a,
+            end_frame: b,
+            start_s: a as f64 / 30.0,
+            end_s: b as f64 / 30.0,
+            value: 42.0,
+        })
+    }
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn a_report_is_balanced_self_contained_and_complete() {
+        let mut doc = turning(240, 2.0, 1.5, 12.0);
+        doc.input.path = "<script>alert(1)</script>.y4m".into();
+        doc.issues = vec![
+            issue(HintCode::TooDark, 0, 200),
+            issue(HintCode::Glasses, 10, 20),
+        ];
+        doc.events = prompts::replay(&doc).events;
+        for lang in [Lang::En, Lang::Zh] {
+            let html = render(std::slice::from_ref(&doc), &ReportOptions::default(), lang);
+            assert_eq!(unbalanced(&html), Vec::<String>::new());
+            assert!(!html.contains("<script"), "unescaped path");
+            for bad in ["http://", "https://", "src=\"//", "NaN", "data:image/jpeg"] {
+                assert!(!html.contains(bad), "{bad} in the {lang:?} report");
+            }
+            assert!(html.contains("data-outcome=\"fail\""));
+            assert!(
+                html.contains("data-code=\"too_dark\"") && html.contains("data-code=\"glasses\"")
+            );
+            assert!(html.contains("data-event=\"turn_left@"));
+            assert_eq!(html.matches("<svg").count(), 5);
+            let (title, _) = Outcome::Fail.texts();
+            assert!(html.contains(lang.text(title)));
+        }
+        let zh = render(
+            std::slice::from_ref(&doc),
+            &ReportOptions::default(),
+            Lang::Zh,
+        );
+        assert!(
+            zh.contains("lang=\"zh-CN\"")
+                && zh.contains("很可能不通过")
+                && zh.contains("@font-face")
+        );
+    }
+
+    #[test]
+    fn asked_prompts_are_listed_with_their_verdicts() {
+        let doc = turning(300, 2.0, 1.5, 12.0);
+        let opts = ReportOptions {
+            challenges: Some(vec![EventKind::TurnLeft, EventKind::Nod]),
+            prompt_timeout_s: 4.0,
+            ..Default::default()
+        };
+        let html = render(std::slice::from_ref(&doc), &opts, Lang::En);
+        assert!(
+            html.contains("data-prompt=\"turn_left\" data-passed=\"true\""),
+            "{html}"
+        );
+        assert!(html.contains("data-prompt=\"nod\" data-passed=\"false\""));
+        assert!(
+            html.contains("Nod your head")
+                && html.contains(Lang::En.text(Msg::AdvicePromptTimeout))
+        );
+        assert!(html.contains("data-outcome=\"fail\""));
+        assert_eq!(unbalanced(&html), Vec::<String>::new());
+    }
+
+    #[test]
+    fn empty_and_faceless_recordings_say_so_plainly() {
+        let mut empty = facing(10);
+        empty.frames.clear();
+        let mut none = facing(60);
+        for f in &mut none.frames {
+            *f = crate::analysis::FrameRecord {
+                index: f.index,
+                time_s: f.time_s,
+                ..Default::default()
+            };
+        }
+        none.issues = vec![issue(HintCode::NoFace, 0, 59)];
+        for (doc, want) in [(&empty, Msg::VerdictEmpty), (&none, Msg::VerdictNoFace)] {
+            for lang in [Lang::En, Lang::Zh] {
+                let html = render(std::slice::from_ref(doc), &ReportOptions::default(), lang);
+                assert!(html.contains(lang.text(want)), "{want:?}");
+                assert!(!html.contains("NaN"));
+                assert_eq!(unbalanced(&html), Vec::<String>::new());
+            }
+        }
+        let html = render(&[], &ReportOptions::default(), Lang::En);
+        assert!(html.contains(Lang::En.text(Msg::VerdictEmpty)));
+    }
+
+    #[test]
+    fn odd_documents_render_without_panic_or_nan() {
+        let mut doc = turning(120, 1.0, 1.0, 10.0);
+        doc.input.fps = Some(f64::NAN);
+        doc.input.width = 0;
+        for (i, f) in doc.frames.iter_mut().enumerate() {
+            match i % 4 {
+                0 => {
+                    f.eye_open_left = Some(f32::NAN);
+                    f.yaw_deg = Some(f32::INFINITY);
+                    f.face_luma = Some(f32::NEG_INFINITY);
+                }
+                1 => f.time_s = -1.0,
+                2 => f.head_speed_deg_s = Some(f32::NAN),
+                _ => f.index = u64::MAX - i as u64,
+            }
+        }
+        doc.frames.swap(3, 90);
+        let mut odd = issue(HintCode::TooDark, 500, 10);
+        odd.span.value = f32::NAN;
+        odd.span.start_s = f64::NAN;
+        doc.issues = vec![odd, issue(HintCode::Blurry, u64::MAX - 1, u64::MAX)];
+        doc.events.push(Event {
+            kind: EventKind::Nod,
+            start_frame: u64::MAX,
+            end_frame: 0,
+            start_s: f64::INFINITY,
+            end_s: f64::NAN,
+            magnitude: f32::NAN,
+        });
+        let opts = ReportOptions {
+            challenges: Some(EventKind::ALL.to_vec()),
+            ..Default::default()
+        };
+        for lang in [Lang::En, Lang::Zh] {
+            let html = render(std::slice::from_ref(&doc), &opts, lang);
+            for bad in [
+                "NaN", ",inf", "inf,", ">inf", "inf<", "=\"inf", "inf ", "-inf",
+            ] {
+                assert!(!html.contains(bad), "{bad} ({lang:?})");
+            }
+            assert_eq!(unbalanced(&html), Vec::<String>::new());
+            assert!(!crate::report::keyframes::pick(&doc).is_empty());
+        }
+    }
+
+    #[test]
+    fn several_attempts_are_compared() {
+        let mut a = facing(90);
+        a.issues = vec![issue(HintCode::TooDark, 0, 89)];
+        let b = turning(150, 1.0, 1.5, 12.0);
+        let html = render(&[a, b], &ReportOptions::default(), Lang::En);
+        assert!(html.contains("id=\"compare\"") && html.contains("id=\"attempt-2\""));
+        assert!(html.contains("Fixed: Too dark"), "{html}");
+        assert_eq!(unbalanced(&html), Vec::<String>::new());
+    }
+
+    #[test]
+    fn keyframes_appear_only_when_given() {
+        let doc = facing(60);
+        let f = crate::frame::Frame::from_rgb(64, 48, vec![90; 64 * 48 * 3]).expect("frame");
+        let (jpeg, width, height) = crate::report::keyframes::thumbnail(&f, "x").expect("jpeg");
+        let k = Keyframe {
+            wanted: crate::report::keyframes::Wanted {
+                code: HintCode::TooDark,
+                frame: 3,
+                time_s: 0.1,
+                value: 41.0,
+            },
+            jpeg,
+            width,
+            height,
+        };
+        let opts = ReportOptions {
+            keyframes: vec![Keyframes::Shown(vec![k])],
+            ..Default::default()
+        };
+        let html = render(std::slice::from_ref(&doc), &opts, Lang::En);
+        assert_eq!(html.matches("src=\"data:image/jpeg;base64,").count(), 1);
+        assert_eq!(unbalanced(&html), Vec::<String>::new());
+        let opts = ReportOptions {
+            keyframes: vec![Keyframes::Unavailable("standard input <pipe>".into())],
+            ..Default::default()
+        };
+        let html = render(std::slice::from_ref(&doc), &opts, Lang::En);
+        assert!(html.contains("standard input &lt;pipe&gt;") && !html.contains("data:image"));
+    }
+}
