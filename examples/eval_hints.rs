@@ -392,6 +392,7 @@ fn main() -> Result<()> {
         // movement or a shaken camera gives it (see `BLUR_WINDOW`).
         ("motion_blur:15", "blurry"),
         ("noise:12", "noisy"),
+        ("flicker:0.04", "flicker"),
     ]
     .iter()
     .map(|(spec, truth)| {

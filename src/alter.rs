@@ -85,11 +85,19 @@ pub enum Alteration {
     /// person's right eye (image left) to the cheekbone, the other eye
     /// uncovered. Truth: `hair_over_eyes`.
     HairOverEyes,
+    /// The whole picture's brightness pulses by this fraction (0-1) as under
+    /// a lamp flickering at 100 Hz (50 Hz mains), sampled at each frame's
+    /// own timestamp: at 30 fps that is the 10 Hz alias a camera sees, at 25
+    /// fps nothing (as in reality). Truth: `flicker`.
+    Flicker(f32),
 }
+
+/// The light pulse [`Alteration::Flicker`] imitates, in Hz.
+pub const FLICKER_LIGHT_HZ: f64 = 100.0;
 
 impl Alteration {
     /// One example of every alteration, in the command-line syntax.
-    pub const EXAMPLES: [&'static str; 12] = [
+    pub const EXAMPLES: [&'static str; 13] = [
         "darken:0.3",
         "overexpose:2.5",
         "brighten_background:0.8",
@@ -102,6 +110,7 @@ impl Alteration {
         "motion_blur:15",
         "noise:12",
         "hair_over_eyes",
+        "flicker:0.05",
     ];
 
     /// The snake_case name, as parsed and serialised.
@@ -119,6 +128,7 @@ impl Alteration {
             Alteration::MotionBlur(_) => "motion_blur",
             Alteration::Noise(_) => "noise",
             Alteration::HairOverEyes => "hair_over_eyes",
+            Alteration::Flicker(_) => "flicker",
         }
     }
 
@@ -137,6 +147,7 @@ impl Alteration {
             Alteration::MotionBlur(_) => "blurry",
             Alteration::Noise(_) => "noisy",
             Alteration::HairOverEyes => "hair_over_eyes",
+            Alteration::Flicker(_) => "flicker",
         }
     }
 
@@ -148,6 +159,7 @@ impl Alteration {
                 | Alteration::Overexpose(_)
                 | Alteration::MotionBlur(_)
                 | Alteration::Noise(_)
+                | Alteration::Flicker(_)
         )
     }
 }
@@ -192,6 +204,7 @@ impl FromStr for Alteration {
             "glare" => Alteration::Glare,
             "brim" => Alteration::Brim,
             "hair_over_eyes" => Alteration::HairOverEyes,
+            "flicker" => Alteration::Flicker(number(0.0, 1.0)?),
             _ => bail!(
                 "unknown alteration {s:?}; known: {}",
                 Alteration::EXAMPLES.join(", ")
@@ -214,6 +227,7 @@ impl Alteration {
                 | Alteration::DarkenSide(_)
                 | Alteration::MotionBlur(_)
                 | Alteration::Noise(_)
+                | Alteration::Flicker(_)
         )
     }
 }
@@ -226,7 +240,8 @@ impl fmt::Display for Alteration {
             | Alteration::Overexpose(v)
             | Alteration::BrightenBackground(v)
             | Alteration::DarkenSide(v)
-            | Alteration::Noise(v) => write!(f, "{}:{v}", self.name()),
+            | Alteration::Noise(v)
+            | Alteration::Flicker(v) => write!(f, "{}:{v}", self.name()),
             Alteration::MotionBlur(n) => write!(f, "{}:{n}", self.name()),
             _ => f.write_str(self.name()),
         }
@@ -268,6 +283,11 @@ pub fn apply(alt: &Alteration, frame: &mut Frame, landmarks: Option<&[[f32; 3]]>
         (Alteration::Overexpose(k), _) => map_levels(frame, |v| v * k),
         (Alteration::MotionBlur(n), _) => motion_blur(frame, n),
         (Alteration::Noise(sigma), _) => noise(frame, sigma),
+        (Alteration::Flicker(a), _) => {
+            let pulse = (std::f64::consts::TAU * FLICKER_LIGHT_HZ * frame.time_s).sin() as f32;
+            let k = 1.0 + a * pulse;
+            map_levels(frame, |v| v * k)
+        }
         (Alteration::BrightenBackground(k), Some(f)) => brighten_background(frame, &f, k),
         (Alteration::DarkenSide(k), Some(f)) => darken_side(frame, &f, k),
         (Alteration::Mask, Some(f)) => mask(frame, &f),

@@ -84,6 +84,10 @@ pub struct FrameRecord {
     /// Frames per second delivered over the last second.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub fps: Option<f64>,
+    /// Regular pulsing of the background's brightness over the last second,
+    /// as a fraction of its mean (see `flicker`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub flicker: Option<f32>,
     /// Head angular speed (yaw and pitch) over the last 0.2 s, degrees/s.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub head_speed_deg_s: Option<f32>,
@@ -123,6 +127,7 @@ pub struct Analyzer {
     fps: crate::quality::FpsMeter,
     speed: crate::quality::SpeedMeter,
     sharpness: crate::quality::SharpnessMeter,
+    flicker: crate::flicker::FlickerMeter,
 }
 
 impl Analyzer {
@@ -139,6 +144,7 @@ impl Analyzer {
             fps: crate::quality::FpsMeter::new(),
             speed: crate::quality::SpeedMeter::new(),
             sharpness: crate::quality::SharpnessMeter::default(),
+            flicker: crate::flicker::FlickerMeter::default(),
         })
     }
 
@@ -163,6 +169,7 @@ impl Analyzer {
         if let Some(s) = rec.sharpness {
             rec.sharpness_relative = self.sharpness.push(frame.time_s, s);
         }
+        rec.flicker = self.flicker.push(frame.time_s, rec.background_luma);
         obs.finished(Stage::Measure);
         let events = self.events.push(&Signals::from(&rec));
         if rec.face {

@@ -116,6 +116,8 @@ messages! {
     AdviceTooBright => "Move out of direct light or dim the lamp; soft light from the front is best.", "请避开直射光或调暗灯光；来自正面的柔和光线最好。";
     HintUnevenLight => "One side of your face is in shadow", "脸的一侧处于阴影中";
     AdviceUnevenLight => "Face the light squarely, or add light on the darker side.", "请正对光源，或在较暗的一侧补光。";
+    HintFlicker => "The light is flickering", "灯光在闪烁";
+    AdviceFlicker => "Switch off the flickering lamp (often a fluorescent tube or a cheap LED); daylight from a window in front of you is steady.", "请关掉闪烁的灯（常见于日光灯管或廉价 LED 灯）；面前窗户的自然光是稳定的。";
     HintNotSteady => "Hold still", "请保持不动";
     AdviceNotSteady => "Keep your head still until the countdown ends.", "倒计时结束前请保持头部不动。";
     HintNotFacingCamera => "Face the camera straight on", "请正对摄像头";

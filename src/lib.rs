@@ -14,6 +14,7 @@ pub mod coach;
 pub mod eval;
 pub mod events;
 pub mod eyes;
+pub mod flicker;
 pub mod frame;
 pub mod hints;
 pub mod i18n;

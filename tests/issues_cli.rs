@@ -107,3 +107,34 @@ fn altered_faces_name_their_problem() {
         assert!(codes.contains(&code.to_string()), "{alt}: {codes:?}");
     }
 }
+
+#[test]
+fn a_flickering_lamp_is_named_where_the_frame_rate_shows_it() {
+    use liveness_coach::alter::{apply, Alteration};
+    use liveness_coach::frame::Frame;
+    use liveness_coach::source::y4m_write::Y4mWriter;
+    let face = framed_face();
+    let (w, h) = face.dimensions();
+    let still = Frame::from_rgb(w, h, face.into_raw()).expect("frame");
+    // A 100 Hz lamp pulsing 5% deep, filmed at 30 fps (seen as 10 Hz) and at
+    // 25 fps (invisible between frames: nothing to measure, nothing raised).
+    for (fps, expect) in [(30.0, true), (25.0, false)] {
+        let path = tmp(&format!("flicker-{fps}.y4m"));
+        let file = std::fs::File::create(&path).expect("create");
+        let mut out = Y4mWriter::new(std::io::BufWriter::new(file), w, h, fps).expect("y4m");
+        for i in 0..(2.0 * fps) as u64 {
+            let mut f = still.clone();
+            f.index = i;
+            f.time_s = i as f64 / fps;
+            assert!(apply(&Alteration::Flicker(0.05), &mut f, None));
+            out.write(&f).expect("frame");
+        }
+        out.finish().expect("finish");
+        let (_, codes) = issues_of(&path);
+        assert_eq!(
+            codes.contains(&"flicker".to_string()),
+            expect,
+            "{fps} fps: {codes:?}"
+        );
+    }
+}

@@ -32,6 +32,7 @@ pub enum HintCode {
     Backlit,
     TooBright,
     UnevenLight,
+    Flicker,
     Glare,
     Sunglasses,
     Mask,
@@ -50,7 +51,7 @@ pub enum HintCode {
 
 impl HintCode {
     /// In order of importance: the first active one is the one to fix first.
-    pub const ALL: [HintCode; 26] = [
+    pub const ALL: [HintCode; 27] = [
         HintCode::NoFace,
         HintCode::MultipleFaces,
         HintCode::FaceCutOff,
@@ -63,6 +64,7 @@ impl HintCode {
         HintCode::Backlit,
         HintCode::TooBright,
         HintCode::UnevenLight,
+        HintCode::Flicker,
         HintCode::Glare,
         HintCode::Sunglasses,
         HintCode::Mask,
@@ -98,6 +100,7 @@ impl HintCode {
             HintCode::Backlit => "backlit",
             HintCode::TooBright => "too_bright",
             HintCode::UnevenLight => "uneven_light",
+            HintCode::Flicker => "flicker",
             HintCode::Glare => "glare",
             HintCode::Sunglasses => "sunglasses",
             HintCode::Mask => "mask",
@@ -134,6 +137,7 @@ impl HintCode {
             HintCode::Backlit => (Msg::HintBacklit, Msg::AdviceBacklit),
             HintCode::TooBright => (Msg::HintTooBright, Msg::AdviceTooBright),
             HintCode::UnevenLight => (Msg::HintUnevenLight, Msg::AdviceUnevenLight),
+            HintCode::Flicker => (Msg::HintFlicker, Msg::AdviceFlicker),
             HintCode::Glare => (Msg::HintGlare, Msg::AdviceGlare),
             HintCode::Sunglasses => (Msg::HintSunglasses, Msg::AdviceSunglasses),
             HintCode::Mask => (Msg::HintMask, Msg::AdviceMask),
@@ -211,6 +215,9 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
         );
         set(HintCode::TooBright, l.too_bright(), face_clipped);
         set(HintCode::UnevenLight, l.uneven(), side_balance);
+    }
+    if let Some(v) = rec.flicker {
+        set(HintCode::Flicker, v > crate::flicker::FLICKER_ABOVE, v);
     }
     if let Some(o) = &rec.occlusion {
         set(HintCode::Glare, o.glare(), o.glare);
