@@ -46,24 +46,23 @@ impl IrisModel {
         mirror: bool,
         obs: &mut impl StageObserver,
     ) -> Result<Option<EyeLandmarks>> {
-        // The crop's x axis always runs along the image's left-to-right eye line.
-        let (a, b) = if mirror {
-            (inner, outer)
-        } else {
-            (outer, inner)
-        };
-        let width = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
-        let roi = Roi {
-            cx: (a[0] + b[0]) / 2.0,
-            cy: (a[1] + b[1]) / 2.0,
-            size: width * EYE_SCALE,
-            angle: angle_of(a, b),
-        };
-        if !roi.is_valid() {
+        let Some(roi) = eye_roi(outer, inner, mirror) else {
             return Ok(None);
-        }
-        crop_to_tensor(frame, &roi, INPUT, UNIT, mirror, &mut self.net.input);
+        };
+        self.crop(frame, &roi, mirror);
         obs.finished(Stage::Crop);
+        let eye = self.infer(&roi, mirror);
+        obs.finished(Stage::Iris);
+        eye
+    }
+
+    /// Crops the eye in `roi` into the network's input.
+    pub fn crop(&mut self, frame: &Frame, roi: &Roi, mirror: bool) {
+        crop_to_tensor(frame, roi, INPUT, UNIT, mirror, &mut self.net.input);
+    }
+
+    /// Runs the network on the cropped eye and maps its points to the frame.
+    pub fn infer(&mut self, roi: &Roi, mirror: bool) -> Result<Option<EyeLandmarks>> {
         let outs = self
             .net
             .run_expect(&[CONTOUR_POINTS * 3, IRIS_POINTS * 3], "iris model")?;
@@ -85,7 +84,25 @@ impl IrisModel {
             .chain(iris.iter())
             .flatten()
             .all(|v| v.is_finite());
-        obs.finished(Stage::Iris);
         Ok(finite.then_some(EyeLandmarks { outline, iris }))
     }
+}
+
+/// The square crop around the eye between `outer` and `inner` corners
+/// (MediaPipe's: 2.3 eye widths); `None` for a degenerate eye.
+pub fn eye_roi(outer: [f32; 2], inner: [f32; 2], mirror: bool) -> Option<Roi> {
+    // The crop's x axis always runs along the image's left-to-right eye line.
+    let (a, b) = if mirror {
+        (inner, outer)
+    } else {
+        (outer, inner)
+    };
+    let width = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
+    let roi = Roi {
+        cx: (a[0] + b[0]) / 2.0,
+        cy: (a[1] + b[1]) / 2.0,
+        size: width * EYE_SCALE,
+        angle: angle_of(a, b),
+    };
+    roi.is_valid().then_some(roi)
 }

@@ -5,6 +5,7 @@
 pub mod detector;
 pub mod iris;
 pub mod iris_gate;
+pub mod iris_pair;
 pub mod mesh;
 pub mod net;
 pub mod prelu;
@@ -15,7 +16,8 @@ use crate::frame::Frame;
 use crate::models::ModelFiles;
 use anyhow::Result;
 use detector::{Detection, FaceDetector};
-use iris::{EyeLandmarks, IrisModel};
+use iris::EyeLandmarks;
+use iris_pair::IrisPair;
 use mesh::{FaceMesh, MIN_PRESENCE};
 use roi::Roi;
 
@@ -115,7 +117,7 @@ pub struct Observation {
 pub struct Perception {
     detector: FaceDetector,
     mesh: FaceMesh,
-    iris: Option<IrisModel>,
+    iris: Option<IrisPair>,
     track: Option<Roi>,
     faces_detected: usize,
     /// When the detector last ran (frame time), to recount faces.
@@ -139,7 +141,7 @@ impl Perception {
             detector: FaceDetector::new(&files.detector)?,
             mesh: FaceMesh::new(&files.mesh)?,
             iris: if with_iris {
-                Some(IrisModel::new(&files.iris)?)
+                Some(IrisPair::new(&files.iris, true)?)
             } else {
                 None
             },
@@ -220,9 +222,7 @@ impl Perception {
                     _ => {
                         out.iris_ran = true;
                         let keep_on = need.keep_on_after(self.iris_memo.as_ref());
-                        let right = iris.run(frame, corners[0], corners[1], false, obs)?;
-                        let left = iris.run(frame, corners[2], corners[3], true, obs)?;
-                        let eyes = right.zip(left).map(|(r, l)| [r, l]);
+                        let eyes = iris.run(frame, corners, obs)?;
                         self.iris_memo = eyes.clone().zip(mesh_open).map(|(eyes, mesh_open)| {
                             iris_gate::IrisMemo {
                                 eyes,
