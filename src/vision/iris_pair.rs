@@ -27,6 +27,8 @@ struct Worker {
     done: Receiver<Done>,
     /// The worker's model while it is idle.
     model: Option<Box<IrisModel>>,
+    /// Whether the worker has handed over its freshly loaded model.
+    loaded: bool,
 }
 
 pub struct IrisPair {
@@ -36,15 +38,16 @@ pub struct IrisPair {
 
 impl IrisPair {
     /// Loads the iris model once per thread used; `parallel` asks for the
-    /// worker (it is used only where there is more than one core).
+    /// worker (it is used only where there is more than one core). The
+    /// worker loads its copy on its own thread, while this one goes on.
     pub fn new(bytes: &[u8], parallel: bool) -> Result<IrisPair> {
-        let here = IrisModel::new(bytes)?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let worker = if parallel && cores > 1 {
-            Some(Worker::spawn(Box::new(IrisModel::new(bytes)?))?)
+            Some(Worker::spawn(bytes.to_vec())?)
         } else {
             None
         };
+        let here = IrisModel::new(bytes)?;
         Ok(IrisPair { here, worker })
     }
 
@@ -92,12 +95,24 @@ impl IrisPair {
 }
 
 impl Worker {
-    fn spawn(model: Box<IrisModel>) -> Result<Worker> {
+    /// Starts the worker, which loads its network from `bytes` and hands it
+    /// over (a load error just leaves the work to the calling thread).
+    fn spawn(bytes: Vec<u8>) -> Result<Worker> {
         let (jobs, job_rx) = mpsc::sync_channel::<Job>(1);
         let (done_tx, done) = mpsc::sync_channel::<Done>(1);
         std::thread::Builder::new()
             .name("iris".into())
             .spawn(move || {
+                let Ok(model) = IrisModel::new(&bytes) else {
+                    return;
+                };
+                let ready = Done {
+                    model: Box::new(model),
+                    eye: Ok(None),
+                };
+                if done_tx.send(ready).is_err() {
+                    return;
+                }
                 while let Ok(Job { mut model, roi }) = job_rx.recv() {
                     let eye = model.infer(&roi, true);
                     if done_tx.send(Done { model, eye }).is_err() {
@@ -108,12 +123,17 @@ impl Worker {
         Ok(Worker {
             jobs,
             done,
-            model: Some(model),
+            model: None,
+            loaded: false,
         })
     }
 
     /// Crops the left eye into the worker's model and hands it over.
     fn start(&mut self, frame: &Frame, roi: Roi) -> bool {
+        if !self.loaded {
+            self.loaded = true;
+            self.model = self.done.recv().ok().map(|d| d.model);
+        }
         let Some(mut model) = self.model.take() else {
             return false;
         };
