@@ -102,7 +102,7 @@ pub fn run(
     let repeat = options.repeat.max(1);
     // Each pass continues the stream where the last ended.
     let (mut time_offset, mut index_offset) = (0.0f64, 0u64);
-    let mut first_pass_rows = Vec::new();
+    let (mut first_pass_rows, mut last_pass_rows) = (Vec::new(), Vec::new());
     let (mut frames_total, mut detector_frames, mut iris_frames) = (0u64, 0u64, 0u64);
     let wall = Instant::now();
     for pass in 1..=repeat {
@@ -160,6 +160,8 @@ pub fn run(
         }
         if pass == 1 {
             first_pass_rows = rows;
+        } else if pass == repeat {
+            last_pass_rows = rows;
         }
     }
     let wall = wall.elapsed();
@@ -169,6 +171,10 @@ pub fn run(
         frames_total, repeat
     )?;
     write!(out, "{}", stage_table(&first_pass_rows))?;
+    if repeat > 1 {
+        writeln!(out, "stage times of pass {repeat}:")?;
+        write!(out, "{}", stage_table(&last_pass_rows))?;
+    }
     writeln!(
         out,
         "end to end: {:.1} frames per second",
