@@ -94,6 +94,11 @@ enum Change {
     Shrink(f32),
     /// The picture moved right by this fraction of the width.
     Shift(f32),
+    /// The picture moved right until this fraction of the face's width (its
+    /// median box on the unaltered clip) is past the right edge: a face cut
+    /// off by a known amount whatever its size and place (a fixed shift left
+    /// small faces barely touching the edge).
+    PushOut(f32),
     /// The centre enlarged by k (face too large).
     Zoom(f32),
     /// The picture rotated by this many degrees (head tilted).
@@ -106,6 +111,23 @@ enum Change {
     Speed(u64),
     /// Every frame shown n times: the movement n times slower.
     Slow(u64),
+}
+
+/// The shift (fraction of the frame width) that puts `k` of the face's
+/// median width past the right edge, from the unaltered clip's face boxes.
+fn push_out(recs: &[FrameRecord], width: u32, k: f32) -> Change {
+    let mut right: Vec<f32> = recs.iter().filter_map(|r| r.face_box.map(|b| b[2])).collect();
+    let mut size: Vec<f32> = recs
+        .iter()
+        .filter_map(|r| r.face_box.map(|b| b[2] - b[0]))
+        .collect();
+    right.sort_by(f32::total_cmp);
+    size.sort_by(f32::total_cmp);
+    let (Some(&x1), Some(&fw)) = (right.get(right.len() / 2), size.get(size.len() / 2)) else {
+        return Change::Shift(0.42);
+    };
+    let w = width as f32;
+    Change::Shift(((w - x1 + k * fw) / w).clamp(0.0, 0.9))
 }
 
 fn remap(f: &Frame, map: impl Fn(f32, f32) -> (f32, f32)) -> Frame {
@@ -149,6 +171,8 @@ fn change(frames: &[Frame], c: Change) -> Vec<Frame> {
             .iter()
             .map(|f| remap(f, |x, y| (cx + (x - cx) / k, cy + (y - cy) / k)))
             .collect(),
+        // Resolved per clip into a Shift before it gets here (`push_out`).
+        Change::PushOut(_) => frames.to_vec(),
         Change::Shift(dx) => frames
             .iter()
             .map(|f| remap(f, |x, y| (x - dx * f.width as f32, y)))
@@ -456,7 +480,7 @@ fn main() -> Result<()> {
                 &[HintCode::FaceCutOff],
             ),
             (
-                Change::Shift(0.42),
+                Change::PushOut(0.25),
                 HintCode::FaceCutOff,
                 &[
                     HintCode::FaceOffCenter,
@@ -485,6 +509,11 @@ fn main() -> Result<()> {
                 if matches!(c, Change::Speed(_)) {
                     continue;
                 }
+                let name_c = format!("{c:?}");
+                let c = match c {
+                    Change::PushOut(k) => push_out(&recs, w, k),
+                    other => other,
+                };
                 let altered = change(&frames, c);
                 let mut t = truth.clone();
                 t.insert(tc, true);
@@ -493,7 +522,11 @@ fn main() -> Result<()> {
                 }
                 if matches!(
                     c,
-                    Change::Shrink(_) | Change::Shift(_) | Change::Zoom(_) | Change::Downscale(_)
+                    Change::Shrink(_)
+                        | Change::Shift(_)
+                        | Change::PushOut(_)
+                        | Change::Zoom(_)
+                        | Change::Downscale(_)
                 ) {
                     // The background changes with the framing.
                     t.remove(&HintCode::Backlit);
@@ -504,7 +537,7 @@ fn main() -> Result<()> {
                 let (recs, raised, w2, h2) = runner.analyse(&altered)?;
                 score(
                     &mut scores,
-                    &format!("{name}+{c:?}"),
+                    &format!("{name}+{name_c}"),
                     &t,
                     &recs,
                     Some(&raised),
