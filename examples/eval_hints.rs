@@ -116,7 +116,10 @@ enum Change {
 /// The shift (fraction of the frame width) that puts `k` of the face's
 /// median width past the right edge, from the unaltered clip's face boxes.
 fn push_out(recs: &[FrameRecord], width: u32, k: f32) -> Change {
-    let mut right: Vec<f32> = recs.iter().filter_map(|r| r.face_box.map(|b| b[2])).collect();
+    let mut right: Vec<f32> = recs
+        .iter()
+        .filter_map(|r| r.face_box.map(|b| b[2]))
+        .collect();
     let mut size: Vec<f32> = recs
         .iter()
         .filter_map(|r| r.face_box.map(|b| b[2] - b[0]))
