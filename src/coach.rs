@@ -5,10 +5,10 @@
 //! what surrounds it (camera thread, window, files) is I/O.
 
 use crate::analysis::{Analyzer, FrameRecord};
-use crate::events::{Event, EventKind};
+use crate::events::Event;
 use crate::frame::Frame;
-use crate::hints::{framing::Framing, HintSpan, HintTracker};
-use crate::session::{Input, Moment, Posture, PromptResult, Session, SessionConfig};
+use crate::hints::{HintSpan, HintTracker};
+use crate::session::{Input, Moment, PromptResult, Session, SessionConfig};
 use crate::vision::{Observation, StageObserver};
 use anyhow::Result;
 
@@ -60,32 +60,12 @@ impl Coach {
     /// Runs one frame through everything.
     pub fn step(&mut self, frame: &Frame, obs: &mut impl StageObserver) -> Result<CoachStep> {
         let (record, observation, events) = self.analyzer.step(frame, obs)?;
-        let framing = record
-            .face_box
-            .and_then(|b| Framing::measure(b, frame.width, frame.height));
-        let head = &self.analyzer.events.head;
-        let under_way = self
-            .session
-            .prompt()
-            .and_then(|(_, _, kind)| head.in_progress(kind));
-        let head_moving = [EventKind::TurnLeft, EventKind::TurnRight, EventKind::Nod]
-            .into_iter()
-            .any(|k| head.in_progress(k).is_some());
-        let moment = Moment {
-            index: record.index,
-            time_s: record.time_s,
-            face: record.face,
-            outside_oval: framing.is_some_and(|f| f.off_center() || f.cut_off()),
-            events: &events,
-            near_misses: &self.analyzer.events.near_misses,
-            under_way,
-            head_moving,
-        };
-        let posture = Posture {
-            pose: record.yaw_deg.zip(record.pitch_deg),
-            in_oval: framing.is_some_and(|f| f.in_oval()),
-        };
-        let verdict = self.session.push(&moment, &posture);
+        let verdict = self.session.observe(
+            &record,
+            (frame.width, frame.height),
+            &events,
+            &self.analyzer.events,
+        );
         self.hints.observe(
             &record,
             frame.width,

@@ -11,9 +11,8 @@
 
 use super::json::AnalysisDoc;
 use crate::events::{Event, EventKind, EventTracker, Outcome, Signals};
-use crate::hints::framing::Framing;
 use crate::session::judge::too_fast_s;
-use crate::session::{FailReason, Moment, Posture, PromptResult, Session, SessionConfig};
+use crate::session::{FailReason, Moment, PromptResult, Session, SessionConfig};
 
 /// A too-small head movement is listed only when it reached this fraction
 /// of the minimum angle: frontal jitter stays within 1 degree on zju-dev and
@@ -98,33 +97,11 @@ pub fn judge(doc: &AnalysisDoc, challenges: &[EventKind], timeout_s: f64) -> Vec
         wait_for_key: false,
     });
     let mut tracker = EventTracker::default();
-    let (w, h) = (doc.input.width, doc.input.height);
+    let size = (doc.input.width, doc.input.height);
     let mut last = (0, 0.0);
     for rec in &doc.frames {
         let events = tracker.push(&Signals::from(rec));
-        let framing = rec.face_box.and_then(|b| Framing::measure(b, w, h));
-        let head = &tracker.head;
-        let under_way = session
-            .prompt()
-            .and_then(|(_, _, kind)| head.in_progress(kind));
-        let head_moving = [EventKind::TurnLeft, EventKind::TurnRight, EventKind::Nod]
-            .into_iter()
-            .any(|k| head.in_progress(k).is_some());
-        let moment = Moment {
-            index: rec.index,
-            time_s: rec.time_s,
-            face: rec.face,
-            outside_oval: framing.is_some_and(|f| f.off_center() || f.cut_off()),
-            events: &events,
-            near_misses: &tracker.near_misses,
-            under_way,
-            head_moving,
-        };
-        let posture = Posture {
-            pose: rec.yaw_deg.zip(rec.pitch_deg),
-            in_oval: framing.is_some_and(|f| f.in_oval()),
-        };
-        session.push(&moment, &posture);
+        session.observe(rec, size, &events, &tracker);
         last = (rec.index, rec.time_s);
         if session.finished() {
             break;

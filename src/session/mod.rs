@@ -11,7 +11,9 @@ pub mod compare;
 pub mod judge;
 pub mod plan;
 
-use crate::events::EventKind;
+use crate::analysis::FrameRecord;
+use crate::events::{Event, EventKind, EventTracker};
+use crate::hints::framing::Framing;
 pub use judge::{FailReason, Judge, Moment, PromptResult};
 
 /// Time the face must sit in the oval before the hold-still step.
@@ -263,6 +265,44 @@ impl Session {
             }
             None => self.end_attempt(Some(m), m.time_s),
         }
+    }
+
+    /// Feeds one analysed frame: its measures `rec` on a `width` x `height`
+    /// picture, the movements that ended on it, and the tracker that found
+    /// them (for movements under way and near misses). Live, headless and
+    /// replayed sessions all come through here.
+    pub fn observe(
+        &mut self,
+        rec: &FrameRecord,
+        (width, height): (u32, u32),
+        events: &[Event],
+        tracker: &EventTracker,
+    ) -> Option<PromptResult> {
+        let framing = rec
+            .face_box
+            .and_then(|b| Framing::measure(b, width, height));
+        let head = &tracker.head;
+        let under_way = self
+            .prompt()
+            .and_then(|(_, _, kind)| head.in_progress(kind));
+        let head_moving = [EventKind::TurnLeft, EventKind::TurnRight, EventKind::Nod]
+            .into_iter()
+            .any(|k| head.in_progress(k).is_some());
+        let moment = Moment {
+            index: rec.index,
+            time_s: rec.time_s,
+            face: rec.face,
+            outside_oval: framing.is_some_and(|f| f.off_center() || f.cut_off()),
+            events,
+            near_misses: &tracker.near_misses,
+            under_way,
+            head_moving,
+        };
+        let posture = Posture {
+            pose: rec.yaw_deg.zip(rec.pitch_deg),
+            in_oval: framing.is_some_and(|f| f.in_oval()),
+        };
+        self.push(&moment, &posture)
     }
 
     /// Feeds one frame; returns the prompt verdict decided on it, if any.
