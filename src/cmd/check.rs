@@ -2,12 +2,11 @@
 //! recording, `--source`) before the real attempt, ending in a short list
 //! of what to fix.
 
-use crate::analysis::{Analyzer, AnalyzerOptions, ClipAnalysis};
-use crate::frame::Frame;
-use crate::hints::HintTracker;
+use crate::analysis::{analyze_source, Analyzer, AnalyzerOptions};
 use crate::i18n::{Lang, Msg};
 use crate::report::json::{AnalysisDoc, Timing};
 use crate::report::readiness;
+use crate::source::FirstSeconds;
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 
@@ -44,40 +43,11 @@ pub fn run(args: &CheckArgs) -> Result<bool> {
             &[("secs", &format!("{:.0}", args.seconds))]
         )
     );
-    let mut hints = HintTracker::default();
-    let mut clip = ClipAnalysis::default();
-    let mut frame = Frame::default();
-    let mut first = None;
-    loop {
-        match src.read_into(&mut frame) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) if !clip.frames.is_empty() => {
-                clip.error = Some(format!("{e:#}"));
-                break;
-            }
-            Err(e) => return Err(e),
-        }
-        let t0 = *first.get_or_insert(frame.time_s);
-        if frame.time_s - t0 >= args.seconds {
-            break;
-        }
-        let (rec, _, events) = analyzer.step(&frame, &mut ())?;
-        hints.observe(
-            &rec,
-            frame.width,
-            frame.height,
-            &analyzer.events.near_misses,
-            false,
-        );
-        clip.frames.push(rec);
-        clip.events.extend(events);
-    }
+    let mut first = FirstSeconds::new(src.as_mut(), args.seconds);
+    let clip = analyze_source(&mut first, &mut analyzer, &mut (), |_| {})?;
     if clip.frames.is_empty() {
         bail!("{} delivered no frame: nothing to check", info.name);
     }
-    clip.events.extend(analyzer.finish());
-    clip.issues = hints.finish();
     let doc = AnalysisDoc::new(&info, &clip, Timing::default());
     let r = readiness::assess(&doc);
     print!("{}", readiness::text(&doc, &r, args.lang));

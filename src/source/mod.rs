@@ -39,6 +39,38 @@ pub trait FrameSource {
     fn read_into(&mut self, frame: &mut Frame) -> Result<bool>;
 }
 
+/// The first `seconds` of another source's stream time (by the frames'
+/// timestamps): `check` looks for a few seconds, whatever the source.
+pub struct FirstSeconds<'a> {
+    inner: &'a mut dyn FrameSource,
+    seconds: f64,
+    start: Option<f64>,
+}
+
+impl<'a> FirstSeconds<'a> {
+    pub fn new(inner: &'a mut dyn FrameSource, seconds: f64) -> FirstSeconds<'a> {
+        FirstSeconds {
+            inner,
+            seconds,
+            start: None,
+        }
+    }
+}
+
+impl FrameSource for FirstSeconds<'_> {
+    fn info(&self) -> &SourceInfo {
+        self.inner.info()
+    }
+
+    fn read_into(&mut self, frame: &mut Frame) -> Result<bool> {
+        if !self.inner.read_into(frame)? {
+            return Ok(false);
+        }
+        let t0 = *self.start.get_or_insert(frame.time_s);
+        Ok(frame.time_s - t0 < self.seconds)
+    }
+}
+
 /// Largest frame side any source accepts; larger frames are refused with a
 /// clear error instead of exhausting memory.
 pub const MAX_SIDE: u32 = 16_384;
