@@ -7,48 +7,9 @@ mod common;
 use common::*;
 use liveness_coach::events::EventKind;
 use liveness_coach::i18n::{Lang, Msg};
-use liveness_coach::report::html::{render, ReportOptions};
+use liveness_coach::report::html::{render, unbalanced_tags as unbalanced, ReportOptions};
 use liveness_coach::report::json::AnalysisDoc;
 use std::path::{Path, PathBuf};
-
-/// Open tags left unclosed or closed out of order (void elements and
-/// self-closed SVG elements aside).
-fn unbalanced(html: &str) -> Vec<String> {
-    const VOID: [&str; 6] = ["meta", "br", "img", "hr", "link", "input"];
-    let mut stack: Vec<String> = Vec::new();
-    let mut errors = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        let Some(end) = rest.find('>') else {
-            errors.push("a `<` never closed".into());
-            break;
-        };
-        let tag = &rest[..end];
-        rest = &rest[end + 1..];
-        if tag.starts_with('!') {
-            continue;
-        }
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() {
-            errors.push(format!("not a tag: <{tag}>"));
-        } else if tag.starts_with('/') {
-            match stack.pop() {
-                Some(open) if open == name => {}
-                other => errors.push(format!("</{name}> closes {other:?}")),
-            }
-        } else if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
-            stack.push(name);
-        }
-    }
-    errors.extend(stack.into_iter().map(|s| format!("<{s}> never closed")));
-    errors
-}
 
 /// The SVG plots of a page, and the largest number of points any line in
 /// each has.

@@ -112,20 +112,8 @@ pub fn text(doc: &AnalysisDoc, r: &Readiness, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hints::{HintCode, HintSpan};
-    use crate::report::json::IssueEntry;
-    use crate::report::testdoc::facing;
-
-    fn issue(code: HintCode, a: u64, b: u64) -> IssueEntry {
-        IssueEntry::from(&HintSpan {
-            code,
-            start_frame: a,
-            end_frame: b,
-            start_s: a as f64 / 30.0,
-            end_s: b as f64 / 30.0,
-            value: 1.0,
-        })
-    }
+    use crate::hints::HintCode;
+    use crate::report::testdoc::{facing, issue};
 
     #[test]
     fn a_clean_look_is_ready_and_problems_are_listed() {

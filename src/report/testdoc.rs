@@ -1,7 +1,20 @@
 //! Constructed analysis documents for the report's unit tests.
 
-use super::json::{AnalysisDoc, InputInfo, Timing, ANALYSIS_SCHEMA};
+use super::json::{AnalysisDoc, InputInfo, IssueEntry, Timing, ANALYSIS_SCHEMA};
 use crate::analysis::FrameRecord;
+use crate::hints::{HintCode, HintSpan};
+
+/// A hint raised from frame `a` to frame `b` of a 30 fps clip.
+pub fn issue(code: HintCode, a: u64, b: u64) -> IssueEntry {
+    IssueEntry::from(&HintSpan {
+        code,
+        start_frame: a,
+        end_frame: b,
+        start_s: a as f64 / 30.0,
+        end_s: b as f64 / 30.0,
+        value: 1.0,
+    })
+}
 
 /// A well-lit person facing the camera at 30 fps for `n` frames.
 pub fn facing(n: usize) -> AnalysisDoc {

@@ -295,20 +295,7 @@ pub fn percent(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hints::HintSpan;
-    use crate::report::json::IssueEntry;
-    use crate::report::testdoc::{facing, turning};
-
-    fn issue(code: HintCode, a: u64, b: u64) -> IssueEntry {
-        IssueEntry::from(&HintSpan {
-            code,
-            start_frame: a,
-            end_frame: b,
-            start_s: a as f64 / 30.0,
-            end_s: b as f64 / 30.0,
-            value: 1.0,
-        })
-    }
+    use crate::report::testdoc::{facing, issue, turning};
 
     #[test]
     fn coverage_is_the_union_of_ranges() {

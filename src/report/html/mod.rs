@@ -350,59 +350,51 @@ fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
+/// Open tags left unclosed or closed out of order (void elements and
+/// self-closed SVG elements aside), and `<` that open no tag: empty when
+/// the page is well formed. The tests check every rendered page with it.
+pub fn unbalanced_tags(html: &str) -> Vec<String> {
+    const VOID: [&str; 6] = ["meta", "br", "img", "hr", "link", "input"];
+    let mut stack: Vec<String> = Vec::new();
+    let mut errors = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let Some(end) = rest.find('>') else {
+            errors.push("a `<` never closed".into());
+            break;
+        };
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            errors.push(format!("not a tag: <{tag}>"));
+        } else if tag.starts_with('/') {
+            match stack.pop() {
+                Some(open) if open == name => {}
+                other => errors.push(format!("</{name}> closes {other:?}")),
+            }
+        } else if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
+            stack.push(name);
+        }
+    }
+    errors.extend(stack.into_iter().map(|s| format!("<{s}> never closed")));
+    errors
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hints::{HintCode, HintSpan};
-    use crate::report::json::IssueEntry;
-    use crate::report::testdoc::{facing, turning};
-
-    /// Open tags minus close tags, for every element that is not void.
-    pub(crate) fn unbalanced(html: &str) -> Vec<String> {
-        const VOID: [&str; 6] = ["meta", "br", "img", "hr", "link", "input"];
-        let mut stack: Vec<String> = Vec::new();
-        let mut errors = Vec::new();
-        let mut rest = html;
-        while let Some(i) = rest.find('<') {
-            rest = &rest[i + 1..];
-            let Some(end) = rest.find('>') else {
-                errors.push("unclosed <".into());
-                break;
-            };
-            let tag = &rest[..end];
-            rest = &rest[end + 1..];
-            if tag.starts_with('!') {
-                continue;
-            }
-            let name: String = tag
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            if tag.starts_with('/') {
-                match stack.pop() {
-                    Some(open) if open == name => {}
-                    other => errors.push(format!("</{name}> closes {other:?}")),
-                }
-            } else if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
-                stack.push(name);
-            }
-        }
-        errors.extend(stack.into_iter().map(|s| format!("<{s}> never closed")));
-        errors
-    }
-
-    fn issue(code: HintCode, a: u64, b: u64) -> IssueEntry {
-        IssueEntry::from(&HintSpan {
-            code,
-            start_frame: a,
-            end_frame: b,
-            start_s: a as f64 / 30.0,
-            end_s: b as f64 / 30.0,
-            value: 42.0,
-        })
-    }
+    use crate::hints::HintCode;
+    use crate::report::testdoc::{facing, issue, turning};
 
     #[test]
     fn escaping_covers_markup_and_quotes() {
@@ -423,7 +415,7 @@ mod tests {
         doc.events = prompts::replay(&doc).events;
         for lang in [Lang::En, Lang::Zh] {
             let html = render(std::slice::from_ref(&doc), &ReportOptions::default(), lang);
-            assert_eq!(unbalanced(&html), Vec::<String>::new());
+            assert_eq!(unbalanced_tags(&html), Vec::<String>::new());
             assert!(!html.contains("<script"), "unescaped path");
             for bad in ["http://", "https://", "src=\"//", "NaN", "data:image/jpeg"] {
                 assert!(!html.contains(bad), "{bad} in the {lang:?} report");
@@ -468,7 +460,7 @@ mod tests {
                 && html.contains(Lang::En.text(Msg::AdvicePromptTimeout))
         );
         assert!(html.contains("data-outcome=\"fail\""));
-        assert_eq!(unbalanced(&html), Vec::<String>::new());
+        assert_eq!(unbalanced_tags(&html), Vec::<String>::new());
     }
 
     #[test]
@@ -489,7 +481,7 @@ mod tests {
                 let html = render(std::slice::from_ref(doc), &ReportOptions::default(), lang);
                 assert!(html.contains(lang.text(want)), "{want:?}");
                 assert!(!html.contains("NaN"));
-                assert_eq!(unbalanced(&html), Vec::<String>::new());
+                assert_eq!(unbalanced_tags(&html), Vec::<String>::new());
             }
         }
         let html = render(&[], &ReportOptions::default(), Lang::En);
@@ -537,7 +529,7 @@ mod tests {
             ] {
                 assert!(!html.contains(bad), "{bad} ({lang:?})");
             }
-            assert_eq!(unbalanced(&html), Vec::<String>::new());
+            assert_eq!(unbalanced_tags(&html), Vec::<String>::new());
             assert!(!crate::report::keyframes::pick(&doc).is_empty());
         }
     }
@@ -550,7 +542,7 @@ mod tests {
         let html = render(&[a, b], &ReportOptions::default(), Lang::En);
         assert!(html.contains("id=\"compare\"") && html.contains("id=\"attempt-2\""));
         assert!(html.contains("Fixed: Too dark"), "{html}");
-        assert_eq!(unbalanced(&html), Vec::<String>::new());
+        assert_eq!(unbalanced_tags(&html), Vec::<String>::new());
     }
 
     #[test]
@@ -575,7 +567,7 @@ mod tests {
         };
         let html = render(std::slice::from_ref(&doc), &opts, Lang::En);
         assert_eq!(html.matches("src=\"data:image/jpeg;base64,").count(), 1);
-        assert_eq!(unbalanced(&html), Vec::<String>::new());
+        assert_eq!(unbalanced_tags(&html), Vec::<String>::new());
         let opts = ReportOptions {
             keyframes: vec![Keyframes::Unavailable("standard input <pipe>".into())],
             ..Default::default()
