@@ -385,6 +385,26 @@ fn input_that_breaks_mid_session_keeps_the_results_so_far() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("stopped early"));
 }
 
+/// A headless session reading Y4M from stdin, reporting to `report`, all
+/// three standard streams piped.
+fn headless_on_stdin(report: &Path) -> std::process::Child {
+    bin()
+        .args([
+            "practice",
+            "--source",
+            "-",
+            "--headless",
+            "--no-intro",
+            "--report",
+            report.to_str().expect("path"),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn")
+}
+
 #[test]
 fn ctrl_c_ends_the_session_with_its_summary_and_report() {
     use std::io::Write;
@@ -394,21 +414,7 @@ fn ctrl_c_ends_the_session_with_its_summary_and_report() {
     let header_end = one.iter().position(|&b| b == b'\n').expect("header") + 1;
     let (header, frame) = one.split_at(header_end);
     let out_path = tmp("interrupted.json");
-    let mut child = bin()
-        .args([
-            "practice",
-            "--source",
-            "-",
-            "--headless",
-            "--no-intro",
-            "--report",
-            out_path.to_str().expect("path"),
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = headless_on_stdin(&out_path);
     let mut stdin = child.stdin.take().expect("stdin");
     stdin.write_all(header).expect("header");
     for _ in 0..60 {
@@ -452,21 +458,7 @@ fn a_stream_that_stops_delivering_ends_the_session_with_its_report() {
     let img = framed_face();
     let clip = y4m_of(&img, 40, 30);
     let out_path = tmp("stalled.json");
-    let mut child = bin()
-        .args([
-            "practice",
-            "--source",
-            "-",
-            "--headless",
-            "--no-intro",
-            "--report",
-            out_path.to_str().expect("path"),
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = headless_on_stdin(&out_path);
     let mut stdin = child.stdin.take().expect("stdin");
     stdin.write_all(&clip).expect("frames");
     stdin.flush().expect("flush");
