@@ -193,7 +193,7 @@ impl Analyzer {
         };
         rec.face = true;
         rec.face_score = Some(face.presence);
-        let mesh = eyes::mesh_openness(&face.landmarks);
+        let mesh = face.mesh_open;
         let iris = face.eyes.as_ref().and_then(eyes::iris_openness);
         rec.ear_mesh = mesh.map(|(r, l)| [r, l]);
         rec.ear_iris = iris.map(|(r, l)| [r, l]);

@@ -98,6 +98,9 @@ pub struct Face {
     pub roi: Roi,
     /// Refined eyes (person's right, left) when the iris model ran.
     pub eyes: Option<[EyeLandmarks; 2]>,
+    /// Eye openness (right, left) from the mesh's own eyelids
+    /// ([`crate::eyes::mesh_openness`]), measured once here.
+    pub mesh_open: Option<(f32, f32)>,
 }
 
 /// What perception saw in a frame.
@@ -202,6 +205,7 @@ impl Perception {
             return Ok(out);
         }
         self.track = mesh::roi_from_landmarks(&m.landmarks);
+        let mesh_open = crate::eyes::mesh_openness(&m.landmarks);
         let eyes = match self.iris.as_mut() {
             Some(iris) => {
                 let p = |i: usize| [m.landmarks[i][0], m.landmarks[i][1]];
@@ -211,7 +215,6 @@ impl Perception {
                     p(LEFT_EYE_CORNERS.0),
                     p(LEFT_EYE_CORNERS.1),
                 ];
-                let mesh_open = crate::eyes::mesh_openness(&m.landmarks);
                 let need =
                     iris_gate::needed(self.iris_memo.as_ref(), mesh_open, self.iris_rerun_change);
                 match self.iris_memo.as_mut() {
@@ -243,6 +246,7 @@ impl Perception {
             presence: m.presence,
             roi,
             eyes,
+            mesh_open,
         });
         Ok(out)
     }
