@@ -144,8 +144,8 @@ messages! {
     AdviceGlare => "Tilt your glasses slightly down or move the lamp to the side, so that no light reflects into the camera.", "请将眼镜稍向下倾斜，或把灯移到侧面，避免光线反射进摄像头。";
     HintMask => "Your mouth or chin is covered", "嘴巴或下巴被遮挡";
     AdviceMask => "Take off your mask or scarf: the whole face must be visible.", "请摘下口罩或围巾：整张脸必须可见。";
-    HintHat => "Your forehead is covered", "额头被遮挡";
-    AdviceHat => "Take off your hat or cap: the check needs to see your forehead and eyebrows.", "请摘下帽子：检测需要看到你的额头和眉毛。";
+    HintHat => "Your forehead and eyebrows are covered", "额头和眉毛被遮挡";
+    AdviceHat => "Take off your hat or cap, or push your hair back: the check needs to see your forehead and eyebrows.", "请摘下帽子，或把头发拨到后面：检测需要看到你的额头和眉毛。";
     HintHandOverFace => "Something covers your face", "有东西遮挡了脸部";
     AdviceHandOverFace => "Keep your hands and other things away from your face.", "请让手和其他物品远离脸部。";
     HintHairOverEyes => "Hair covers your eyes", "头发遮住了眼睛";
