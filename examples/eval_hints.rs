@@ -657,6 +657,12 @@ fn main() -> Result<()> {
             (HintCode::FaceOffCenter, None),
             (HintCode::Backlit, None),
             (HintCode::TooDark, if uneven { None } else { Some(false) }),
+            // `hat` means the forehead and brows are hidden (issue 4: "hat
+            // (forehead / brows hidden)"). The labels have no column for it;
+            // looking at the stills, subject11's fringe comes down over her
+            // eyebrows in all 11 of them, and no other subject's forehead
+            // and brows are covered.
+            (HintCode::Hat, Some(file.starts_with("subject11."))),
         ]);
         if let Some(g) = code("glasses") {
             match glasses {
