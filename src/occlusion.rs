@@ -50,6 +50,10 @@ pub struct OcclusionMeasures {
     /// eye.
     #[serde(with = "crate::report::nan", default = "nan")]
     pub eye_dark_gap: f32,
+    /// The same difference, signed: the image-left eye's dark fraction minus
+    /// the image-right one's (positive: the image-left eye is darker).
+    #[serde(with = "crate::report::nan", default = "nan")]
+    pub eye_dark_diff: f32,
     /// Reference skin luma (0-255): the median of six patches (cheeks, upper
     /// cheeks, nose, forehead).
     #[serde(with = "crate::report::nan")]
@@ -457,7 +461,7 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<OcclusionMeasure
     let norm = skin[0].max(20.0);
 
     let (eye_dark, glare) = eyes(frame, &f, skin[0], norm);
-    let eye_dark_gap = eye_gap(frame, &f, skin[0]);
+    let eye_dark_diff = eye_gap(frame, &f, skin[0]);
     let eye_bright = eye_openings(frame, &f, norm);
     let glabella_luma = glabella(frame, &f, skin[0], norm);
     let (bridge_line, rim_line, temple_line) = glasses_lines(frame, &f, norm);
@@ -465,7 +469,8 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<OcclusionMeasure
     let (forehead_dark, forehead_luma, brow_contrast) = forehead(frame, &f, skin[0], norm);
     Some(OcclusionMeasures {
         skin_luma: skin[0],
-        eye_dark_gap,
+        eye_dark_gap: eye_dark_diff.abs(),
+        eye_dark_diff,
         eye_dark,
         eye_bright,
         glare,
@@ -565,7 +570,8 @@ fn nan() -> f32 {
 /// eye is compared with in [`eye_gap`].
 const LOWER_CHEEKS: [usize; 2] = [207, 427];
 
-/// Difference between the eyes' dark fractions, each against its own side.
+/// Difference between the eyes' dark fractions, each against its own side:
+/// the image-left eye's minus the image-right one's.
 fn eye_gap(frame: &Frame, f: &Axes, skin: f32) -> f32 {
     let mut dark = [f32::NAN; 2];
     for (k, d) in dark.iter_mut().enumerate() {
@@ -589,7 +595,7 @@ fn eye_gap(frame: &Frame, f: &Axes, skin: f32) -> f32 {
         let reference = median(&mut side[..n]).min(skin);
         *d = dark_fraction(frame, f, c, w, reference);
     }
-    (dark[0] - dark[1]).abs()
+    dark[0] - dark[1]
 }
 
 /// Whether at least 3 of the 4 points `r` away from `q` (along the face's
@@ -1015,6 +1021,7 @@ mod tests {
         let nan_measures = OcclusionMeasures {
             skin_luma: f32::NAN,
             eye_dark_gap: f32::NAN,
+            eye_dark_diff: f32::NAN,
             eye_dark: f32::NAN,
             eye_bright: f32::NAN,
             glare: f32::NAN,

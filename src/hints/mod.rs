@@ -222,7 +222,18 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
     if let Some(o) = &rec.occlusion {
         set(HintCode::Glare, o.glare(), o.glare);
         set(HintCode::Sunglasses, o.sunglasses(), o.eye_dark);
-        set(HintCode::HairOverEyes, o.hair_over_eyes(), o.eye_dark_gap);
+        // An eye on the shadowed side of a side-lit face is dark because of
+        // the light: `uneven_light` names that cause, and hair is judged
+        // again once the light is even (docs/hints.md: two side-lit Yale
+        // stills otherwise read as hair over an eye).
+        let shadowed = rec
+            .side_balance
+            .is_some_and(|b| b.abs() > light::UNEVEN_BALANCE && b * o.eye_dark_diff < 0.0);
+        set(
+            HintCode::HairOverEyes,
+            o.hair_over_eyes() && !shadowed,
+            o.eye_dark_gap,
+        );
         set(HintCode::Mask, o.mask(), o.lower_chroma);
         set(HintCode::Hat, o.hat(), o.forehead_luma);
         // A blown-out face is flat everywhere, like skin under a hand: the
