@@ -81,6 +81,10 @@ pub struct FrameRecord {
     /// What covers the face (see `occlusion`): glasses, masks, hats, hands.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub occlusion: Option<crate::occlusion::OcclusionMeasures>,
+    /// Share of the last second's frames showing a glasses frame
+    /// (`occlusion::GlassesMeter`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub glasses_share: Option<f32>,
     /// Frames per second delivered over the last second.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub fps: Option<f64>,
@@ -128,6 +132,7 @@ pub struct Analyzer {
     speed: crate::quality::SpeedMeter,
     sharpness: crate::quality::SharpnessMeter,
     flicker: crate::flicker::FlickerMeter,
+    glasses: crate::occlusion::GlassesMeter,
 }
 
 impl Analyzer {
@@ -145,6 +150,7 @@ impl Analyzer {
             speed: crate::quality::SpeedMeter::new(),
             sharpness: crate::quality::SharpnessMeter::default(),
             flicker: crate::flicker::FlickerMeter::default(),
+            glasses: crate::occlusion::GlassesMeter::default(),
         })
     }
 
@@ -170,6 +176,9 @@ impl Analyzer {
             rec.sharpness_relative = self.sharpness.push(frame.time_s, s);
         }
         rec.flicker = self.flicker.push(frame.time_s, rec.background_luma);
+        rec.glasses_share = self
+            .glasses
+            .push(frame.time_s, rec.occlusion.as_ref().map(|o| o.glasses()));
         obs.finished(Stage::Measure);
         let events = self.events.push(&Signals::from(&rec));
         if rec.face {

@@ -246,11 +246,17 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
             o.hand_over_face() && !blown,
             o.lower_far,
         );
-        // Sunglasses are glasses, but the sunglasses advice is the one to give.
+        // Glasses: the share of the last second's frames that show a frame
+        // (`occlusion::GlassesMeter`; this frame alone where no share was
+        // kept). Sunglasses are glasses, but the sunglasses advice is the one
+        // to give.
+        let share = rec
+            .glasses_share
+            .unwrap_or(if o.glasses() { 1.0 } else { 0.0 });
         set(
             HintCode::Glasses,
-            o.glasses() && !o.sunglasses(),
-            o.glasses_score(),
+            share >= crate::occlusion::GLASSES_MIN_SHARE && !o.sunglasses(),
+            share,
         );
     }
     if let (Some(yaw), Some(pitch)) = (rec.yaw_deg, rec.pitch_deg) {

@@ -17,6 +17,11 @@
 //! Cost: a few hundred samples on grids placed in the face's own axes, no
 //! allocation.
 
+mod glasses;
+mod lines;
+
+pub use glasses::{GlassesMeter, GLASSES_MIN_SHARE, GLASSES_WINDOW_S};
+
 use crate::frame::Frame;
 use crate::lighting::FACE_OVAL;
 use crate::vision::roi::inside;
@@ -79,6 +84,15 @@ pub struct OcclusionMeasures {
     /// Dark-line depth under the eyes (a lower rim), over skin, mean of eyes.
     #[serde(with = "crate::report::nan")]
     pub rim_line: f32,
+    /// Bright-line height across the nose bridge (a metal bridge catching
+    /// the light), over skin: the highest narrow ridge where
+    /// [`OcclusionMeasures::bridge_line`] looks for a valley.
+    #[serde(with = "crate::report::nan", default = "nan")]
+    pub bridge_ridge: f32,
+    /// Bright-line height under the eyes (a metal lower rim), over skin,
+    /// mean of eyes.
+    #[serde(with = "crate::report::nan", default = "nan")]
+    pub rim_ridge: f32,
     /// Dark-line depth beside the outer eye corners (the rim's side or a
     /// temple arm), over skin, mean of eyes.
     #[serde(with = "crate::report::nan")]
@@ -161,6 +175,12 @@ pub const GLASSES_RIM_WEIGHT: f32 = 0.5;
 /// Black frames (FBN) 98% of frames, Yale glasses 15/15, thin rims (FTN)
 /// about 10%.
 pub const GLASSES_MIN_SCORE: f32 = 0.12;
+/// `glasses_ridge_score` (bright lines: a metal bridge and rims catching
+/// the light) at or above this for glasses: just above the highest clean
+/// still (Yale no-glasses 0.156; clean zju frames at most 0.15 of 911, 1 of
+/// them above 0.13). Thin metal rims (FTN): median 0.094, p95 0.34; with the
+/// dark-line rule, 85% of FTN frames hold either (10% before).
+pub const GLASSES_MIN_RIDGE: f32 = 0.17;
 /// `eye_dark_gap` at or above this for hair over an eye. Clean zju-dev
 /// frames at most 0.18 (p95 0.06), the head-dev webcam at most 0.19, Yale
 /// stills at most 0.32 (side light the cheek reference does not fully
@@ -203,10 +223,17 @@ impl OcclusionMeasures {
     pub fn glasses_score(&self) -> f32 {
         self.bridge_line + GLASSES_RIM_WEIGHT * self.rim_line
     }
-    /// Glasses with a visible frame (dark lenses count too: sunglasses have
-    /// a bridge). Thin rims are mostly missed (docs/occlusion.md).
+    /// Glasses evidence from bright lines: the bridge ridge plus half the
+    /// lower-rim ridge.
+    pub fn glasses_ridge_score(&self) -> f32 {
+        self.bridge_ridge + GLASSES_RIM_WEIGHT * self.rim_ridge
+    }
+    /// This frame shows a glasses frame: dark lines (black or dark rims;
+    /// dark lenses count too, sunglasses have a bridge) or bright ones (metal
+    /// rims). One frame is weak evidence for thin rims; over a video,
+    /// [`GlassesMeter`] decides.
     pub fn glasses(&self) -> bool {
-        self.glasses_score() >= GLASSES_MIN_SCORE
+        self.glasses_score() >= GLASSES_MIN_SCORE || self.glasses_ridge_score() >= GLASSES_MIN_RIDGE
     }
     /// Dark lenses hide both eyes: the eye boxes are dark and no eye shows
     /// its white.
@@ -357,55 +384,6 @@ fn patch(frame: &Frame, c: P, r: f32) -> Option<[f32; 3]> {
     (n >= 5).then(|| sum.map(|v| v / n as f32))
 }
 
-/// Deepest narrow dark valley along a profile of luma samples `l` (one per
-/// step): min of the two sides `k` steps away minus the centre, max over the
-/// profile. 0 when flat or monotonic.
-fn valley(l: &[f32], k: usize) -> f32 {
-    let mut best = 0.0f32;
-    if l.len() > 2 * k {
-        for t in k..l.len() - k {
-            best = best.max(l[t - k].min(l[t + k]) - l[t]);
-        }
-    }
-    best
-}
-
-/// Number of samples along a profile of `len_px` pixels: about one per pixel,
-/// at most 64.
-fn steps(len_px: f32) -> usize {
-    (len_px.round() as usize).clamp(8, 64)
-}
-
-/// Valley depth ([`valley`], sides about `k_px` pixels away) along a
-/// profile from `a` to `b`, on the mean of 5 parallel profiles spread over
-/// `across` (pixels, centred): a line crossing the whole band stands out,
-/// texture and noise average away.
-fn band_depth(frame: &Frame, a: P, b: P, across: P, k_px: f32) -> f32 {
-    let d = sub(b, a);
-    let len = (d[0] * d[0] + d[1] * d[1]).sqrt();
-    let n = steps(len);
-    let mut buf = [0.0f32; 64];
-    for (i, o) in buf[..n].iter_mut().enumerate() {
-        let t = i as f32 / (n - 1) as f32;
-        let mut sum = 0.0;
-        for j in 0..5 {
-            let w = j as f32 / 4.0 - 0.5;
-            let q = [
-                a[0] + d[0] * t + across[0] * w,
-                a[1] + d[1] * t + across[1] * w,
-            ];
-            match luma(frame, q) {
-                Some(l) => sum += l,
-                None => return f32::NAN,
-            }
-        }
-        *o = sum / 5.0;
-    }
-    let per_step = len / (n - 1) as f32;
-    let k = ((k_px / per_step.max(1e-3)).round() as usize).max(1);
-    valley(&buf[..n], k)
-}
-
 fn mean_finite(v: &[f32]) -> f32 {
     let (mut s, mut n) = (0.0, 0);
     for &x in v {
@@ -464,7 +442,7 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<OcclusionMeasure
     let eye_dark_diff = eye_gap(frame, &f, skin[0]);
     let eye_bright = eye_openings(frame, &f, norm);
     let glabella_luma = glabella(frame, &f, skin[0], norm);
-    let (bridge_line, rim_line, temple_line) = glasses_lines(frame, &f, norm);
+    let lines = lines::glasses_lines(frame, &f, norm);
     let lower = lower_face(frame, &f, skin, norm);
     let (forehead_dark, forehead_luma, brow_contrast) = forehead(frame, &f, skin[0], norm);
     Some(OcclusionMeasures {
@@ -474,9 +452,11 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<OcclusionMeasure
         eye_dark,
         eye_bright,
         glare,
-        bridge_line,
-        rim_line,
-        temple_line,
+        bridge_line: lines.bridge,
+        rim_line: lines.rim,
+        bridge_ridge: lines.bridge_ridge,
+        rim_ridge: lines.rim_ridge,
+        temple_line: lines.temple,
         lower_chroma: lower.chroma,
         lower_luma: lower.luma,
         lower_far: lower.far,
@@ -650,45 +630,6 @@ fn glabella(frame: &Frame, f: &Axes, skin: f32, norm: f32) -> f32 {
     } else {
         f32::NAN
     }
-}
-
-/// (bridge, lower rim, temple) dark-line depths over skin.
-fn glasses_lines(frame: &Frame, f: &Axes, norm: f32) -> (f32, f32, f32) {
-    let s = f.s;
-    let k = (0.05 * s).max(1.5);
-    let o = f.p(NOSE_BRIDGE);
-    let scaled = |v: P, by: f32| [v[0] * by, v[1] * by];
-    let bridge = band_depth(
-        frame,
-        f.at(o, 0.0, -0.35 * s),
-        f.at(o, 0.0, 0.3 * s),
-        scaled(f.ex, 0.2 * s),
-        k,
-    ) / norm;
-    let mut rim = [f32::NAN; 2];
-    let mut temple = [f32::NAN; 2];
-    for e in 0..2 {
-        let (c, w) = f.eye(e);
-        rim[e] = band_depth(
-            frame,
-            f.at(c, 0.0, 0.3 * w),
-            f.at(c, 0.0, 1.2 * w),
-            scaled(f.ex, 0.6 * w),
-            k,
-        ) / norm;
-        // Outward from the outer corner: toward -ex for the person's right
-        // eye, +ex for the left.
-        let out = if e == 0 { -1.0 } else { 1.0 };
-        let corner = f.p(EYES[e].0);
-        temple[e] = band_depth(
-            frame,
-            f.at(corner, out * 0.1 * w, 0.0),
-            f.at(corner, out * 0.8 * w, 0.0),
-            scaled(f.ey, 0.4 * w),
-            k,
-        ) / norm;
-    }
-    (bridge, mean_finite(&rim), mean_finite(&temple))
 }
 
 struct Lower {
@@ -978,18 +919,6 @@ mod tests {
     }
 
     #[test]
-    fn valley_finds_narrow_dark_lines_only() {
-        let flat = [100.0f32; 12];
-        assert_eq!(valley(&flat, 2), 0.0);
-        let ramp: Vec<f32> = (0..12).map(|i| i as f32 * 10.0).collect();
-        assert_eq!(valley(&ramp, 2), 0.0);
-        let mut line = flat;
-        line[6] = 40.0;
-        assert_eq!(valley(&line, 2), 60.0);
-        assert_eq!(valley(&line[..3], 2), 0.0);
-    }
-
-    #[test]
     fn never_panics_on_bad_input() {
         let (frame, lm) = astronaut();
         let far: Vec<[f32; 3]> = lm.iter().map(|p| [p[0] + 1e6, p[1], p[2]]).collect();
@@ -1027,6 +956,8 @@ mod tests {
             glare: f32::NAN,
             bridge_line: f32::NAN,
             rim_line: f32::NAN,
+            bridge_ridge: f32::NAN,
+            rim_ridge: f32::NAN,
             temple_line: f32::NAN,
             lower_chroma: f32::NAN,
             lower_luma: f32::NAN,
