@@ -183,8 +183,9 @@ pub const GLASSES_MIN_SCORE: f32 = 0.12;
 pub const GLASSES_MIN_RIDGE: f32 = 0.17;
 /// `eye_dark_gap` at or above this for hair over an eye. Clean zju-dev
 /// frames at most 0.18 (p95 0.06), the head-dev webcam at most 0.19, Yale
-/// stills at most 0.32 (side light the cheek reference does not fully
-/// cancel); strands over one eye (`alter::Alteration::HairOverEyes`, 20 zju
+/// stills at most 0.32 in one tracked run, up to 0.39 each analysed alone
+/// (side light the cheek reference does not fully cancel: `hints` then
+/// names the light instead; a wink 0.38); strands over one eye (`alter::Alteration::HairOverEyes`, 20 zju
 /// clips) at least 0.40, median 0.56. Measured on a drawn alteration only:
 /// there is no labelled real footage of hair over an eye (docs/hints.md).
 pub const HAIR_MIN_GAP: f32 = 0.33;
