@@ -1,5 +1,5 @@
 //! Probe: time per operator type for one network in tract.
-//! `cargo run --release --example net_profile -- mesh|iris|detector [RUNS]`
+//! `cargo run --release --example net_profile -- mesh|iris|detector [RUNS [tract]]`
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -19,11 +19,16 @@ fn main() -> TractResult<()> {
         "iris" => (&files.iris[..], [1, 3, 64, 64]),
         _ => (&files.mesh[..], [1, 3, 192, 192]),
     };
-    let plan = liveness_coach::vision::net::onnx()
-        .model_for_read(&mut std::io::Cursor::new(bytes))?
-        .with_input_fact(0, f32::fact(shape).into())?
-        .into_optimized()?
-        .into_runnable()?;
+    // `tract` as third argument: tract's own operators, for comparison.
+    let plan = if std::env::args().nth(3).is_some_and(|s| s == "tract") {
+        tract_onnx::onnx()
+            .model_for_read(&mut std::io::Cursor::new(bytes))?
+            .with_input_fact(0, f32::fact(shape).into())?
+            .into_optimized()?
+    } else {
+        liveness_coach::vision::net::optimized(bytes, shape)?
+    }
+    .into_runnable()?;
     let mut state = SimpleState::new(&plan)?;
     let input = Tensor::zero::<f32>(&shape)?;
     let mut by_op: BTreeMap<String, (f64, usize)> = BTreeMap::new();

@@ -5,11 +5,7 @@ use std::time::Instant;
 use tract_onnx::prelude::*;
 
 fn load(bytes: &[u8], shape: [usize; 4]) -> TractResult<Arc<TypedRunnableModel>> {
-    liveness_coach::vision::net::onnx()
-        .model_for_read(&mut std::io::Cursor::new(bytes))?
-        .with_input_fact(0, f32::fact(shape).into())?
-        .into_optimized()?
-        .into_runnable()
+    liveness_coach::vision::net::optimized(bytes, shape)?.into_runnable()
 }
 
 fn time(label: &str, runs: usize, mut f: impl FnMut()) {

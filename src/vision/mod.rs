@@ -3,6 +3,7 @@
 //! model's refined eyelids.
 
 pub mod detector;
+pub mod fast_ops;
 pub mod iris;
 pub mod iris_gate;
 pub mod iris_pair;
@@ -11,6 +12,9 @@ pub mod net;
 pub mod prelu;
 pub mod roi;
 pub mod warp;
+pub mod window;
+#[cfg(target_arch = "x86_64")]
+mod window_avx512;
 
 use crate::frame::Frame;
 use crate::models::ModelFiles;

@@ -18,14 +18,23 @@ pub fn onnx() -> tract_onnx::model::Onnx {
     onnx
 }
 
+/// Parses `bytes` for an input of `shape` and optimises it for running,
+/// with this project's faster operators ([`super::fast_ops`]).
+pub fn optimized(bytes: &[u8], shape: [usize; 4]) -> TractResult<TypedModel> {
+    let mut model = onnx()
+        .model_for_read(&mut std::io::Cursor::new(bytes))?
+        .with_input_fact(0, f32::fact(shape).into())?
+        .into_typed()?
+        .into_decluttered()?;
+    super::fast_ops::rewrite(&mut model)?;
+    model.into_optimized()
+}
+
 impl Net {
     /// Parses, optimises and plans `bytes` for an input of `shape`; `name` is
     /// used in error messages.
     pub fn load(bytes: &[u8], shape: [usize; 4], name: &str) -> Result<Net> {
-        let plan = onnx()
-            .model_for_read(&mut std::io::Cursor::new(bytes))
-            .and_then(|m| m.with_input_fact(0, f32::fact(shape).into()))
-            .and_then(|m| m.into_optimized())
+        let plan = optimized(bytes, shape)
             .and_then(|m| m.into_runnable())
             .with_context(|| format!("the model {name} cannot be loaded: the file is damaged or not the expected model"))?;
         let state = TypedSimpleState::new(&plan)

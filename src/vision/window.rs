@@ -1,0 +1,489 @@
+//! Hand-written depthwise convolution and max-pooling for tract (NCHW, f32).
+//!
+//! tract-linalg 0.23.9 has no x86 kernel for depthwise convolutions (only
+//! arm64 and wasm ones): a 3x3 depthwise convolution walks a generic scalar
+//! loop, and a 2x2 max-pool of stride 2 a scalar per-pixel loop with bounds
+//! checks (its vector path is for stride 1 only). Both are "windows" over one
+//! channel plane. Two kernels compute them:
+//!
+//! - AVX-512 ([`super::window_avx512`], picked at run time): output rows
+//!   written directly with masked loads, no copies for stride 1;
+//! - portable, for other CPUs: the plane is padded and split by stride phase
+//!   (phase (py, px) holds padded pixel (r * sy + py, c * sx + px)), so every
+//!   kernel tap reads one phase at a constant offset from the output, also
+//!   across rows; the output is computed over the flattened phase width in
+//!   blocks of [`BLOCK`] outputs, then its valid columns copied out. Plain
+//!   Rust, compiled for AVX2+FMA and the baseline and picked at run time.
+//!
+//! A convolution's bias is added in the same pass; a max-pool can also write
+//! zero channels after its own (a fused channel `Pad`, as the mesh's
+//! stride-2 blocks do before their residual addition).
+//!
+//! Measured on this 2-core AVX-512 Xeon while another session built and ran
+//! on it (noisy; interleaved runs, min / median of 550):
+//! `cargo run --release --example window_bench` (16 x 96 x 96, the mesh's
+//! largest planes): 2x2 max-pool of stride 2: tract 179 / 180 us, AVX-512
+//! 34 / 36 us, portable 41 / 43 us; 3x3 depthwise of stride 1: AVX-512
+//! 60 / 65 us, portable 120 / 126 us (tract's, in the network: 118 us);
+//! stride 2: AVX-512 41 / 44 us, portable 44 / 48 us (tract's: 129 us).
+//! In the mesh (`cargo run --release --example net_profile -- mesh`), all 20
+//! depthwise convolutions 1.11 -> 0.51 ms, the 5 max-pools 0.45 -> 0.16 ms
+//! and their channel pads 0.12 -> 0 ms.
+
+use tract_onnx::prelude::*;
+use tract_onnx::tract_core::internal::*;
+
+/// Outputs computed together, kept in registers (4 AVX-512 vectors).
+const BLOCK: usize = 64;
+
+/// What a window computes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reduce {
+    /// Depthwise convolution: `kernel` is `[c, kh, kw]`, `bias` `[c]`.
+    Conv {
+        kernel: Arc<Vec<f32>>,
+        bias: Arc<Vec<f32>>,
+    },
+    /// Maximum over the window; padding never wins.
+    Max,
+}
+
+/// One windowed operator with fixed geometry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Window {
+    pub reduce: Reduce,
+    /// Input channels, height and width.
+    pub c: usize,
+    pub h: usize,
+    pub w: usize,
+    /// Kernel height, width; strides (y, x); padding before (top, left).
+    pub kh: usize,
+    pub kw: usize,
+    pub sy: usize,
+    pub sx: usize,
+    pub pt: usize,
+    pub pl: usize,
+    /// Output height and width.
+    pub oh: usize,
+    pub ow: usize,
+    /// Output channels: `c`, or more when zero channels follow (fused pad).
+    pub out_c: usize,
+    /// Whether the AVX-512 kernel may run (tests turn it off to compare).
+    pub use_avx512: bool,
+}
+
+impl Window {
+    /// Checks that the geometry is consistent, so evaluation cannot index
+    /// outside its buffers.
+    pub fn validate(&self) -> TractResult<()> {
+        ensure!(self.c > 0 && self.h > 0 && self.w > 0 && self.oh > 0 && self.ow > 0);
+        ensure!(self.kh > 0 && self.kw > 0 && self.sy > 0 && self.sx > 0);
+        ensure!(self.out_c >= self.c);
+        if let Reduce::Conv { kernel, bias } = &self.reduce {
+            ensure!(kernel.len() == self.c * self.kh * self.kw && bias.len() == self.c);
+        }
+        Ok(())
+    }
+
+    fn geometry(&self) -> Geometry {
+        // Padded extent actually read by the windows.
+        let ph = (self.oh - 1) * self.sy + self.kh;
+        let pw = (self.ow - 1) * self.sx + self.kw;
+        let (rows, cols) = (ph.div_ceil(self.sy), pw.div_ceil(self.sx));
+        let phase_len = rows * cols;
+        let taps = (0..self.kh)
+            .flat_map(|ky| (0..self.kw).map(move |kx| (ky, kx)))
+            .map(|(ky, kx)| {
+                let phase = (ky % self.sy) * self.sx + kx % self.sx;
+                phase * phase_len + (ky / self.sy) * cols + kx / self.sx
+            })
+            .collect();
+        let flat = ((self.oh - 1) * cols + self.ow).div_ceil(BLOCK) * BLOCK;
+        Geometry {
+            rows,
+            cols,
+            phase_len,
+            taps,
+            flat,
+        }
+    }
+}
+
+pub(super) struct Geometry {
+    /// Rows and columns of one stride phase.
+    pub(super) rows: usize,
+    pub(super) cols: usize,
+    pub(super) phase_len: usize,
+    /// Offset of each tap (row-major over the kernel) in the phase buffer.
+    taps: Vec<usize>,
+    /// Flattened outputs computed per plane, a multiple of BLOCK.
+    flat: usize,
+}
+
+// tract compares operators (to merge identical nodes).
+impl Eq for Window {}
+impl Eq for Reduce {}
+
+impl Op for Window {
+    fn name(&self) -> StaticName {
+        match self.reduce {
+            Reduce::Conv { .. } => "FastDepthwise".into(),
+            Reduce::Max => "FastMaxPool".into(),
+        }
+    }
+
+    fn info(&self) -> TractResult<Vec<String>> {
+        Ok(vec![format!(
+            "{}x{} stride {}x{} pad {}x{} -> {}x{}x{}",
+            self.kh, self.kw, self.sy, self.sx, self.pt, self.pl, self.out_c, self.oh, self.ow
+        )])
+    }
+
+    fn validation(&self) -> Validation {
+        Validation::Rounding
+    }
+
+    op_as_typed_op!();
+}
+
+impl EvalOp for Window {
+    op_out_of_plan!();
+
+    fn eval(&self, _: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        self.validate()?;
+        let input = args_1!(inputs);
+        let shape = input.shape();
+        ensure!(shape.len() == 4 && shape[1..] == [self.c, self.h, self.w]);
+        let n = shape[0];
+        let plain = input.try_as_plain_ram()?;
+        let x = plain.as_slice::<f32>()?;
+        let out_plane = self.oh * self.ow;
+        let mut output = Tensor::zero::<f32>(&[n, self.out_c, self.oh, self.ow])?;
+        let mut view = output.try_as_plain_ram_mut()?;
+        let out = view.as_slice_mut::<f32>()?;
+        let geo = self.geometry();
+        let pad = match self.reduce {
+            Reduce::Conv { .. } => 0.0,
+            Reduce::Max => f32::MIN,
+        };
+        let mut phases = vec![pad; self.sy * self.sx * geo.phase_len + BLOCK];
+        let mut flat = vec![0f32; geo.flat];
+        #[cfg(target_arch = "x86_64")]
+        let fast = (self.use_avx512 && is_x86_feature_detected!("avx512f"))
+            .then(|| super::window_avx512::Taps::new(self, &geo, phases.len()))
+            .flatten();
+        for (image, out_image) in x
+            .chunks_exact(self.c * self.h * self.w)
+            .zip(out.chunks_exact_mut(self.out_c * out_plane))
+        {
+            for (ch, (plane, out_plane)) in image
+                .chunks_exact(self.h * self.w)
+                .zip(out_image.chunks_exact_mut(out_plane))
+                .enumerate()
+            {
+                #[cfg(target_arch = "x86_64")]
+                if let Some(fast) = &fast {
+                    if self.sy * self.sx > 1 {
+                        let mut p = Plane {
+                            op: self,
+                            geo: &geo,
+                            ch,
+                            pad,
+                            phases: &mut phases,
+                            flat: &mut flat,
+                        };
+                        p.split_phases(plane);
+                        // SAFETY: `fast` exists only on a CPU with AVX-512.
+                        unsafe { fast.run(self, ch, &phases, out_plane) };
+                    } else {
+                        // SAFETY: as above.
+                        unsafe { fast.run(self, ch, plane, out_plane) };
+                    }
+                    continue;
+                }
+                let mut p = Plane {
+                    op: self,
+                    geo: &geo,
+                    ch,
+                    pad,
+                    phases: &mut phases,
+                    flat: &mut flat,
+                };
+                p.run(plane, out_plane);
+            }
+        }
+        Ok(tvec!(output.into_tvalue()))
+    }
+}
+
+/// One channel plane's work and its scratch buffers.
+struct Plane<'a> {
+    op: &'a Window,
+    geo: &'a Geometry,
+    ch: usize,
+    pad: f32,
+    phases: &'a mut [f32],
+    flat: &'a mut [f32],
+}
+
+impl Plane<'_> {
+    /// Picks the widest vector code the CPU runs.
+    fn run(&mut self, plane: &[f32], out: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU has the features the function was compiled for.
+                return unsafe { self.run_512(plane, out) };
+            }
+            if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+                // SAFETY: as above.
+                return unsafe { self.run_256(plane, out) };
+            }
+        }
+        self.run_generic::<false>(plane, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx2,fma")]
+    unsafe fn run_512(&mut self, plane: &[f32], out: &mut [f32]) {
+        self.run_generic::<true>(plane, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn run_256(&mut self, plane: &[f32], out: &mut [f32]) {
+        self.run_generic::<true>(plane, out)
+    }
+
+    /// Phases, flattened windows, valid columns out (see the module doc).
+    #[inline(always)]
+    fn run_generic<const FMA: bool>(&mut self, plane: &[f32], out: &mut [f32]) {
+        let op = self.op;
+        self.split_phases(plane);
+        match &op.reduce {
+            Reduce::Conv { kernel, bias } => {
+                let k = kernel
+                    .get(self.ch * op.kh * op.kw..(self.ch + 1) * op.kh * op.kw)
+                    .unwrap_or(&[]);
+                let b = bias.get(self.ch).copied().unwrap_or(0.0);
+                conv_flat::<FMA>(self.phases, &self.geo.taps, k, b, self.flat);
+            }
+            Reduce::Max => max_flat(self.phases, &self.geo.taps, self.flat),
+        }
+        self.copy_out(out)
+    }
+
+    /// Copies the valid columns of the flattened outputs.
+    #[inline(always)]
+    fn copy_out(&self, out: &mut [f32]) {
+        let op = self.op;
+        for (row, flat_row) in out
+            .chunks_exact_mut(op.ow)
+            .zip(self.flat.chunks(self.geo.cols))
+        {
+            if let Some(v) = flat_row.get(..op.ow) {
+                row.copy_from_slice(v);
+            }
+        }
+    }
+
+    /// Writes the padded plane into its stride phases.
+    #[inline(always)]
+    fn split_phases(&mut self, plane: &[f32]) {
+        let (op, geo, pad) = (self.op, self.geo, self.pad);
+        for py in 0..op.sy {
+            for px in 0..op.sx {
+                let phase = &mut self.phases[(py * op.sx + px) * geo.phase_len..][..geo.phase_len];
+                // Phase column c reads input column c * sx + px - pl when in range.
+                let first = (op.pl.saturating_sub(px)).div_ceil(op.sx).min(geo.cols);
+                let last = (op.w + op.pl).saturating_sub(px).div_ceil(op.sx);
+                let (c0, c1) = (first, last.clamp(first, geo.cols));
+                for (r, dst) in phase.chunks_exact_mut(geo.cols).enumerate() {
+                    let y = (r * op.sy + py).checked_sub(op.pt).filter(|&y| y < op.h);
+                    let Some(src) = y.and_then(|y| plane.get(y * op.w..(y + 1) * op.w)) else {
+                        dst.fill(pad);
+                        continue;
+                    };
+                    dst[..c0].fill(pad);
+                    dst[c1..].fill(pad);
+                    if c0 == c1 {
+                        continue;
+                    }
+                    let src = &src[c0 * op.sx + px - op.pl..];
+                    let dst = &mut dst[c0..c1];
+                    if op.sx == 1 {
+                        dst.copy_from_slice(&src[..dst.len()]);
+                    } else if op.sx == 2 {
+                        let pairs = src.chunks_exact(2);
+                        let odd = pairs.remainder().first().copied();
+                        let n = pairs.len();
+                        for (d, s) in dst.iter_mut().zip(pairs) {
+                            *d = s[0];
+                        }
+                        if let (Some(d), Some(v)) = (dst.get_mut(n), odd) {
+                            *d = v;
+                        }
+                    } else {
+                        for (d, s) in dst.iter_mut().zip(src.chunks(op.sx)) {
+                            *d = s[0];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `flat[i] = bias + sum_t k[t] * phases[taps[t] + i]`, per block of outputs.
+#[inline(always)]
+fn conv_flat<const FMA: bool>(
+    phases: &[f32],
+    taps: &[usize],
+    k: &[f32],
+    bias: f32,
+    flat: &mut [f32],
+) {
+    for (b, out) in flat.chunks_exact_mut(BLOCK).enumerate() {
+        let mut acc = [bias; BLOCK];
+        for (&off, &kt) in taps.iter().zip(k) {
+            let Some(src) = phases.get(off + b * BLOCK..off + (b + 1) * BLOCK) else {
+                continue;
+            };
+            for (a, &s) in acc.iter_mut().zip(src) {
+                *a = if FMA { s.mul_add(kt, *a) } else { *a + kt * s };
+            }
+        }
+        out.copy_from_slice(&acc);
+    }
+}
+
+/// `flat[i] = max_t phases[taps[t] + i]`, per block of outputs.
+#[inline(always)]
+fn max_flat(phases: &[f32], taps: &[usize], flat: &mut [f32]) {
+    for (b, out) in flat.chunks_exact_mut(BLOCK).enumerate() {
+        let mut acc = [f32::MIN; BLOCK];
+        for &off in taps {
+            let Some(src) = phases.get(off + b * BLOCK..off + (b + 1) * BLOCK) else {
+                continue;
+            };
+            for (a, &s) in acc.iter_mut().zip(src) {
+                *a = if *a < s { s } else { *a };
+            }
+        }
+        out.copy_from_slice(&acc);
+    }
+}
+
+impl TypedOp for Window {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        ensure!(inputs.len() == 1 && inputs[0].datum_type == f32::datum_type());
+        let n = inputs[0].shape[0].clone();
+        let shape: TVec<TDim> = tvec![n, self.out_c.into(), self.oh.into(), self.ow.into()];
+        Ok(tvec!(f32::fact(shape)))
+    }
+
+    as_op!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The window by its definition, one output at a time.
+    fn reference(op: &Window, x: &[f32]) -> Vec<f32> {
+        let mut out = vec![0.0; op.out_c * op.oh * op.ow];
+        for c in 0..op.c {
+            for oy in 0..op.oh {
+                for ox in 0..op.ow {
+                    let mut acc = match &op.reduce {
+                        Reduce::Conv { bias, .. } => bias[c],
+                        Reduce::Max => f32::MIN,
+                    };
+                    for ky in 0..op.kh {
+                        for kx in 0..op.kw {
+                            let y = (oy * op.sy + ky) as isize - op.pt as isize;
+                            let xx = (ox * op.sx + kx) as isize - op.pl as isize;
+                            if y < 0 || xx < 0 || y >= op.h as isize || xx >= op.w as isize {
+                                continue;
+                            }
+                            let v = x[(c * op.h + y as usize) * op.w + xx as usize];
+                            acc = match &op.reduce {
+                                Reduce::Conv { kernel, .. } => {
+                                    acc + kernel[(c * op.kh + ky) * op.kw + kx] * v
+                                }
+                                Reduce::Max => acc.max(v),
+                            };
+                        }
+                    }
+                    out[(c * op.oh + oy) * op.ow + ox] = acc;
+                }
+            }
+        }
+        out
+    }
+
+    /// Both kernels against the definition, on odd sizes, strides, paddings.
+    #[test]
+    fn matches_the_definition() -> TractResult<()> {
+        let shapes = [
+            // c, h, w, kh, kw, s, pt, pl, pb, pr, extra out channels
+            (3, 7, 5, 3, 3, 1, 1, 1, 1, 1, 0),
+            (2, 96, 96, 3, 3, 1, 1, 1, 1, 1, 0),
+            (2, 20, 37, 3, 3, 2, 0, 0, 1, 1, 0),
+            (2, 9, 18, 2, 2, 2, 0, 0, 0, 0, 2),
+            (1, 3, 3, 3, 3, 1, 1, 1, 1, 1, 0),
+            (2, 6, 6, 3, 3, 2, 0, 0, 1, 1, 1),
+            (1, 11, 13, 5, 3, 3, 2, 0, 1, 2, 0),
+        ];
+        for (c, h, w, kh, kw, s, pt, pl, pb, pr, extra) in shapes {
+            let x: Vec<f32> = (0..c * h * w)
+                .map(|i| ((i * 7919) % 997) as f32 / 400.0 - 1.2)
+                .collect();
+            let kernel: Vec<f32> = (0..c * kh * kw).map(|i| (i as f32 * 0.37).sin()).collect();
+            let bias: Vec<f32> = (0..c).map(|i| i as f32 * 0.1 - 0.05).collect();
+            for reduce in [
+                Reduce::Max,
+                Reduce::Conv {
+                    kernel: Arc::new(kernel.clone()),
+                    bias: Arc::new(bias.clone()),
+                },
+            ] {
+                let op = Window {
+                    reduce,
+                    c,
+                    h,
+                    w,
+                    kh,
+                    kw,
+                    sy: s,
+                    sx: s,
+                    pt,
+                    pl,
+                    oh: (h + pt + pb - kh) / s + 1,
+                    ow: (w + pl + pr - kw) / s + 1,
+                    out_c: c + extra,
+                    use_avx512: true,
+                };
+                let want = reference(&op, &x);
+                for use_avx512 in [true, false] {
+                    let op = Window {
+                        use_avx512,
+                        ..op.clone()
+                    };
+                    let input = Tensor::from_shape(&[1, c, h, w], &x)?.into_tvalue();
+                    let got = op.eval(&EvalContext::out_of_plan(), tvec!(input))?;
+                    let got = got[0].try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
+                    assert_eq!(got.len(), want.len());
+                    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                        assert!(
+                            (g - w).abs() <= 1e-5 * w.abs().max(1.0),
+                            "{:?} avx512 {use_avx512} at {i}: {g} vs {w}",
+                            op.info()
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
