@@ -195,7 +195,8 @@ impl FaceDetector {
         obs: &mut impl StageObserver,
     ) -> Result<Vec<Detection>> {
         let roi = Roi::letterbox(frame.width, frame.height);
-        crop_to_tensor(frame, &roi, INPUT, SIGNED, false, &mut self.net.input);
+        self.net
+            .fill_input(|out| crop_to_tensor(frame, &roi, INPUT, SIGNED, false, out))?;
         obs.finished(Stage::Crop);
         let outs = self
             .net

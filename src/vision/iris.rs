@@ -49,7 +49,7 @@ impl IrisModel {
         let Some(roi) = eye_roi(outer, inner, mirror) else {
             return Ok(None);
         };
-        self.crop(frame, &roi, mirror);
+        self.crop(frame, &roi, mirror)?;
         obs.finished(Stage::Crop);
         let eye = self.infer(&roi, mirror);
         obs.finished(Stage::Iris);
@@ -57,8 +57,9 @@ impl IrisModel {
     }
 
     /// Crops the eye in `roi` into the network's input.
-    pub fn crop(&mut self, frame: &Frame, roi: &Roi, mirror: bool) {
-        crop_to_tensor(frame, roi, INPUT, UNIT, mirror, &mut self.net.input);
+    pub fn crop(&mut self, frame: &Frame, roi: &Roi, mirror: bool) -> Result<()> {
+        self.net
+            .fill_input(|out| crop_to_tensor(frame, roi, INPUT, UNIT, mirror, out))
     }
 
     /// Runs the network on the cropped eye and maps its points to the frame.

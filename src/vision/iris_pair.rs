@@ -69,9 +69,10 @@ impl IrisPair {
             Some(w) => w.start(frame, left),
             None => false,
         };
-        self.here.crop(frame, &right, false);
+        // No early return: the worker's model must come back either way.
+        let cropped = self.here.crop(frame, &right, false);
         obs.finished(Stage::Crop);
-        let r = self.here.infer(&right, false);
+        let r = cropped.and_then(|()| self.here.infer(&right, false));
         let l = if sent {
             match self.worker.as_mut().map(Worker::finish) {
                 Some(Ok(eye)) => eye,
@@ -89,7 +90,7 @@ impl IrisPair {
     }
 
     fn left_here(&mut self, frame: &Frame, roi: &Roi) -> Result<Option<EyeLandmarks>> {
-        self.here.crop(frame, roi, true);
+        self.here.crop(frame, roi, true)?;
         self.here.infer(roi, true)
     }
 }
@@ -137,7 +138,10 @@ impl Worker {
         let Some(mut model) = self.model.take() else {
             return false;
         };
-        model.crop(frame, &roi, true);
+        if model.crop(frame, &roi, true).is_err() {
+            self.model = Some(model);
+            return false;
+        }
         match self.jobs.send(Job { model, roi }) {
             Ok(()) => true,
             Err(mpsc::SendError(job)) => {

@@ -44,7 +44,8 @@ impl FaceMesh {
         roi: &Roi,
         obs: &mut impl StageObserver,
     ) -> Result<MeshResult> {
-        crop_to_tensor(frame, roi, INPUT, UNIT, false, &mut self.net.input);
+        self.net
+            .fill_input(|out| crop_to_tensor(frame, roi, INPUT, UNIT, false, out))?;
         obs.finished(Stage::Crop);
         let outs = self.net.run_expect(&[NUM_LANDMARKS * 3, 1], "face mesh")?;
         let n = INPUT as f32;

@@ -6,9 +6,10 @@ use tract_onnx::prelude::*;
 pub struct Net {
     /// The planned network and its run state (buffers), kept between runs.
     state: TypedSimpleState,
-    shape: [usize; 4],
-    /// The input buffer, reused for every run (NCHW).
-    pub input: Vec<f32>,
+    /// The input tensor (NCHW), reused for every run: tract gets a shared
+    /// reference and drops it when the run ends, so the next frame writes
+    /// into the same memory (no copy, no allocation per run).
+    input: Arc<Tensor>,
 }
 
 /// tract's ONNX reader with this project's faster PReLU.
@@ -41,15 +42,23 @@ impl Net {
             .with_context(|| format!("the model {name} cannot be prepared to run"))?;
         Ok(Net {
             state,
-            shape,
-            input: vec![0.0; shape.iter().product()],
+            input: Arc::new(Tensor::zero::<f32>(&shape)?),
         })
+    }
+
+    /// Lets `fill` write the next run's input (NCHW, the shape given to
+    /// [`Net::load`]).
+    pub fn fill_input(&mut self, fill: impl FnOnce(&mut [f32])) -> Result<()> {
+        // Unshared once the last run has ended; copied only if tract kept it.
+        let input = Arc::make_mut(&mut self.input);
+        let mut view = input.try_as_plain_ram_mut()?;
+        fill(view.as_slice_mut::<f32>()?);
+        Ok(())
     }
 
     /// Runs the network on `self.input`; returns each output as a flat vector.
     pub fn run(&mut self) -> Result<Vec<Vec<f32>>> {
-        let t = Tensor::from_shape(&self.shape, &self.input)?;
-        let outs = self.state.run(tvec!(t.into()))?;
+        let outs = self.state.run(tvec!(self.input.clone().into_tvalue()))?;
         let mut flat = Vec::with_capacity(outs.len());
         for o in outs.iter() {
             let v = o.to_plain_array_view::<f32>()?;
