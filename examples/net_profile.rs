@@ -63,7 +63,9 @@ fn main() -> TractResult<()> {
     let mut nodes: Vec<_> = by_node.into_values().collect();
     nodes.sort_by(|a, b| b.1.total_cmp(&a.1));
     println!("slowest nodes:");
-    for (name, t) in nodes.iter().take(12) {
+    // NODES=N in the environment: how many (default 12).
+    let shown = std::env::var("NODES").ok().and_then(|s| s.parse().ok());
+    for (name, t) in nodes.iter().take(shown.unwrap_or(12)) {
         println!("  {:>7.3} ms  {name}", t / runs as f64);
     }
     Ok(())

@@ -25,7 +25,7 @@ if [ $# -eq 0 ]; then
 fi
 
 cargo build --release --quiet
-bin=target/release/liveness-coach
+bin="${CARGO_TARGET_DIR:-target}/release/liveness-coach"
 
 echo "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
 for clip in "$@"; do

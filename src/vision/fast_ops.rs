@@ -8,6 +8,14 @@
 //! - an `Add` of two same-shaped inputs feeding only a one-pass PReLU
 //!   ([`FusedPrelu`]) is folded into it.
 //!
+//! - then (a second pass) a 1x1 convolution (tract's decluttered
+//!   `EinSum NIHW,OI->NOHW`, or a `Conv`) becomes a [`Pointwise`] product,
+//!   taking in the bias `Add` after it and the PReLU (with its residual
+//!   addition) or residual `Add` it alone feeds;
+//! - any other convolution of one group, constant weights and at least
+//!   [`DENSE_MIN_WIDTH`] output columns becomes a [`DenseConv`], taking in
+//!   the PReLU it alone feeds.
+//!
 //! Anything else stays tract's. Outputs equal tract's own within float
 //! rounding (test `networks_unchanged` in `prelu.rs`: worst difference
 //! 3e-7 of the output's scale).
@@ -21,12 +29,15 @@
 //! `cargo run --release --example net_speed` (median `state.run`): mesh
 //! 4.20 -> 2.7 ms, iris 3.50 -> 2.4 ms, detector 2.80 -> 2.1-2.2 ms.
 
+use super::conv::DenseConv;
+use super::pointwise::Pointwise;
 use super::prelu::FusedPrelu;
 use super::window::{Reduce, Window};
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::ops::array::{Pad, PadMode};
 use tract_onnx::tract_core::ops::binary::TypedBinOp;
 use tract_onnx::tract_core::ops::cnn::{Conv, KernelFormat, MaxPool, PoolSpec};
+use tract_onnx::tract_core::ops::einsum::EinSum;
 use tract_onnx::tract_core::ops::nn::DataFormat;
 
 /// Rewrites `model` in place; call between decluttering and optimising.
@@ -40,6 +51,19 @@ pub fn rewrite(model: &mut TypedModel) -> TractResult<()> {
             Some(p)
         } else {
             add_prelu(model, id)?
+        };
+        if let Some(patch) = patch {
+            patch.apply(model)?;
+        }
+    }
+    model.compact()?;
+    // After the residual additions are folded into the PReLUs, so that a
+    // 1x1 convolution's chain is convolution, bias, PReLU (with addition).
+    for id in 0..model.nodes.len() {
+        let patch = if let Some(p) = pointwise(model, id)? {
+            Some(p)
+        } else {
+            dense(model, id)?
         };
         if let Some(patch) = patch {
             patch.apply(model)?;
@@ -222,5 +246,284 @@ fn add_prelu(model: &TypedModel, id: usize) -> TractResult<Option<TypedModelPatc
     };
     let y = patch.wire_node(&node.name, op, &[a, b])?[0];
     patch.shunt_outside(model, OutletId::new(id, 0), y)?;
+    Ok(Some(patch))
+}
+
+/// The values of a constant f32 outlet, if it is one.
+fn konst_f32(model: &TypedModel, outlet: OutletId) -> TractResult<Option<Vec<f32>>> {
+    let Some(k) = &model.outlet_fact(outlet)?.konst else {
+        return Ok(None);
+    };
+    if k.datum_type() != f32::datum_type() {
+        return Ok(None);
+    }
+    Ok(Some(
+        k.to_plain_array_view::<f32>()?.iter().copied().collect(),
+    ))
+}
+
+/// Whether `op` is a binary `Add`.
+fn is_add(node: &TypedNode) -> bool {
+    node.op_as::<TypedBinOp>()
+        .is_some_and(|op| op.0.name() == "Add")
+}
+
+/// Input and output channels, weights `[co][ci]` and bias of a 1x1
+/// convolution.
+type OneByOne = (usize, usize, Vec<f32>, Option<Vec<f32>>);
+
+/// A 1x1 convolution over NCHW f32 input: its input and output channel
+/// counts, weights `[co][ci]` and bias (if any); tract's decluttered form
+/// (`EinSum` `NIHW,OI->NOHW`, any axis letters) or a `Conv`.
+fn one_by_one(model: &TypedModel, node: &TypedNode) -> TractResult<Option<OneByOne>> {
+    if node.op_as::<EinSum>().is_none() && node.op_as::<Conv>().is_none() {
+        return Ok(None);
+    }
+    let Some(&x) = node.inputs.first() else {
+        return Ok(None);
+    };
+    let Some([ci, _, _]) = nchw(model, x)? else {
+        return Ok(None);
+    };
+    if let Some(es) = node.op_as::<EinSum>() {
+        let (ins, outs) = es.axes.to_strs();
+        let ok = es.q_params.is_none()
+            && es.operating_dt == f32::datum_type()
+            && node.inputs.len() == 2
+            && match (&ins[..], &outs[..]) {
+                ([a, b], [o]) => {
+                    let (a, b, o): (Vec<char>, Vec<char>, Vec<char>) = (
+                        a.chars().collect(),
+                        b.chars().collect(),
+                        o.chars().collect(),
+                    );
+                    a.len() == 4
+                        && b.len() == 2
+                        && o.len() == 4
+                        && b[1] == a[1]
+                        && o == [a[0], b[0], a[2], a[3]]
+                        && !a.contains(&b[0])
+                }
+                _ => false,
+            };
+        if !ok {
+            return Ok(None);
+        }
+        let Some(w) = konst_f32(model, node.inputs[1])? else {
+            return Ok(None);
+        };
+        let shape = model
+            .outlet_fact(node.inputs[1])?
+            .shape
+            .as_concrete()
+            .map(|s| s.to_vec());
+        return Ok(match shape.as_deref() {
+            Some(&[co, c]) if c == ci && w.len() == co * ci => Some((ci, co, w, None)),
+            _ => None,
+        });
+    }
+    let Some(conv) = node.op_as::<Conv>() else {
+        return Ok(None);
+    };
+    let spec = &conv.pool_spec;
+    let co = spec.output_channels;
+    if conv.q_params.is_some()
+        || conv.kernel_fmt != KernelFormat::OIHW
+        || conv.group != 1
+        || spec.data_format != DataFormat::NCHW
+        || spec.kernel_shape.iter().any(|&k| k != 1)
+        || spec.rank() != 2
+        || spec.strides().iter().any(|&s| s != 1)
+        || spec.dilations().iter().any(|&d| d != 1)
+        || !(node.inputs.len() == 2 || node.inputs.len() == 3)
+    {
+        return Ok(None);
+    }
+    let Some([_, h, w]) = nchw(model, node.inputs[0])? else {
+        return Ok(None);
+    };
+    if spec
+        .computed_padding(&[h, w])
+        .iter()
+        .any(|p| p.pad_before != 0 || p.pad_after != 0)
+    {
+        return Ok(None);
+    }
+    let Some(weights) = konst_f32(model, node.inputs[1])? else {
+        return Ok(None);
+    };
+    if weights.len() != co * ci {
+        return Ok(None);
+    }
+    let bias = match node.inputs.get(2) {
+        Some(&b) => match konst_f32(model, b)? {
+            Some(b) if b.len() == co => Some(b),
+            Some(b) if b.len() == 1 => Some(vec![b[0]; co]),
+            _ => return Ok(None),
+        },
+        None => None,
+    };
+    Ok(Some((ci, co, weights, bias)))
+}
+
+/// A 1x1 convolution and what follows it alone: a constant per-channel
+/// bias `Add`, then a [`FusedPrelu`] (with its residual addition) or a
+/// residual `Add`, or both.
+fn pointwise(model: &TypedModel, id: usize) -> TractResult<Option<TypedModelPatch>> {
+    let node = &model.nodes[id];
+    let Some((ci, co, weights, mut bias)) = one_by_one(model, node)? else {
+        return Ok(None);
+    };
+    let outputs = model.output_outlets()?;
+    // The only consumer of `outlet`, when it is not a model output.
+    let single = |outlet: OutletId| -> Option<&TypedNode> {
+        if outputs.contains(&outlet) {
+            return None;
+        }
+        match &model.nodes[outlet.node].outputs[outlet.slot].successors[..] {
+            [s] => Some(&model.nodes[s.node]),
+            _ => None,
+        }
+    };
+    // The other input of a two-input node fed by `outlet`.
+    let other = |next: &TypedNode, outlet: OutletId| match &next.inputs[..] {
+        [a, b] if *a == outlet && *b != outlet => Some(*b),
+        [a, b] if *b == outlet && *a != outlet => Some(*a),
+        _ => None,
+    };
+    let out_fact = model.outlet_fact(OutletId::new(id, 0))?.clone();
+    let mut last = OutletId::new(id, 0);
+    if let Some(next) = single(last).filter(|n| bias.is_none() && is_add(n)) {
+        if let Some(b) = other(next, last) {
+            let fact = model.outlet_fact(b)?;
+            let per_channel = fact.rank() == 4
+                && fact.shape.as_concrete().is_some_and(|s| {
+                    s.iter()
+                        .enumerate()
+                        .all(|(i, &d)| d == 1 || (i == 1 && d == co))
+                });
+            if let Some(v) = konst_f32(model, b)?.filter(|_| per_channel) {
+                bias = Some(if v.len() == co { v } else { vec![v[0]; co] });
+                last = OutletId::new(next.id, 0);
+            }
+        }
+    }
+    let mut residual = None;
+    let mut slopes = None;
+    if let Some(next) = single(last) {
+        if let Some(prelu) = next.op_as::<FusedPrelu>() {
+            let r = if prelu.add { other(next, last) } else { None };
+            if prelu.slopes.len() == co && (!prelu.add || r.is_some()) {
+                slopes = Some(prelu.slopes.clone());
+                residual = r;
+                last = OutletId::new(next.id, 0);
+            }
+        } else if is_add(next) {
+            if let Some(r) = other(next, last) {
+                residual = Some(r);
+                last = OutletId::new(next.id, 0);
+                if let Some(after) = single(last) {
+                    if let Some(prelu) = after.op_as::<FusedPrelu>() {
+                        if !prelu.add && prelu.slopes.len() == co {
+                            slopes = Some(prelu.slopes.clone());
+                            last = OutletId::new(after.id, 0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(r) = residual {
+        let f = model.outlet_fact(r)?;
+        if f.datum_type != f32::datum_type() || f.shape != out_fact.shape {
+            return Ok(None);
+        }
+    }
+    let Some([_, h, w]) = nchw(model, node.inputs[0])? else {
+        return Ok(None);
+    };
+    let op = Pointwise::new(
+        ci,
+        co,
+        h * w,
+        &weights,
+        bias.as_deref(),
+        slopes.as_deref().map(|s| &s[..]),
+        residual.is_some(),
+    )?;
+    let mut patch = TypedModelPatch::default();
+    let mut inputs = vec![patch.tap_model(model, node.inputs[0])?];
+    if let Some(r) = residual {
+        inputs.push(patch.tap_model(model, r)?);
+    }
+    let y = patch.wire_node(&node.name, op, &inputs)?[0];
+    patch.shunt_outside(model, last, y)?;
+    Ok(Some(patch))
+}
+
+/// Output pixels per row below which a convolution stays tract's: the
+/// kernels fill vectors of 16 pixels along a row.
+const DENSE_MIN_WIDTH: usize = 8;
+
+/// A convolution of one group (not 1x1: [`pointwise`] takes those first)
+/// with constant weights and bias, and the PReLU it alone feeds.
+fn dense(model: &TypedModel, id: usize) -> TractResult<Option<TypedModelPatch>> {
+    let node = &model.nodes[id];
+    let Some(conv) = node.op_as::<Conv>() else {
+        return Ok(None);
+    };
+    let Some(chw) = nchw(model, node.inputs[0])? else {
+        return Ok(None);
+    };
+    let spec = &conv.pool_spec;
+    let co = spec.output_channels;
+    let ks = &spec.kernel_shape;
+    if node.inputs.len() != 3
+        || conv.q_params.is_some()
+        || conv.kernel_fmt != KernelFormat::OIHW
+        || conv.group != 1
+        || ks.len() != 2
+    {
+        return Ok(None);
+    }
+    let (Some(weights), Some(bias)) = (
+        konst_f32(model, node.inputs[1])?,
+        konst_f32(model, node.inputs[2])?,
+    ) else {
+        return Ok(None);
+    };
+    let bias = match bias.len() {
+        1 => vec![bias[0]; co],
+        n if n == co => bias,
+        _ => return Ok(None),
+    };
+    let Some(window) = window(spec, chw, Reduce::Max) else {
+        return Ok(None);
+    };
+    if weights.len() != co * chw[0] * ks[0] * ks[1] || window.ow < DENSE_MIN_WIDTH {
+        return Ok(None);
+    }
+    let mut last = OutletId::new(id, 0);
+    let mut slopes = None;
+    if let [succ] = &node.outputs[0].successors[..] {
+        let next = &model.nodes[succ.node];
+        if let Some(prelu) = next.op_as::<FusedPrelu>() {
+            if !prelu.add && prelu.slopes.len() == co && !model.output_outlets()?.contains(&last) {
+                slopes = Some(prelu.slopes.clone());
+                last = OutletId::new(next.id, 0);
+            }
+        }
+    }
+    let op = DenseConv::new(
+        window,
+        co,
+        &weights,
+        Some(&bias),
+        slopes.as_deref().map(|s| &s[..]),
+    )?;
+    let mut patch = TypedModelPatch::default();
+    let x = patch.tap_model(model, node.inputs[0])?;
+    let y = patch.wire_node(&node.name, op, &[x])?[0];
+    patch.shunt_outside(model, last, y)?;
     Ok(Some(patch))
 }

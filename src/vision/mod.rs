@@ -2,6 +2,7 @@
 //! 468-point mesh on a crop that follows the face, and optionally the iris
 //! model's refined eyelids.
 
+pub mod conv;
 pub mod detector;
 pub mod fast_ops;
 pub mod iris;
@@ -9,6 +10,9 @@ pub mod iris_gate;
 pub mod iris_pair;
 pub mod mesh;
 pub mod net;
+pub mod pointwise;
+#[cfg(target_arch = "x86_64")]
+mod pointwise_avx512;
 pub mod prelu;
 pub mod roi;
 pub mod warp;

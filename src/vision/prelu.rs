@@ -330,6 +330,25 @@ mod tests {
                 count("FastDepthwise") > 0,
                 "n {n}: no depthwise convolution replaced"
             );
+            // Every 1x1 convolution of NCHW output (the detector's heads
+            // write NHWC and stay tract's) is ours.
+            let left = fast
+                .nodes
+                .iter()
+                .filter(|n| {
+                    n.op()
+                        .info()
+                        .is_ok_and(|i| i.iter().any(|s| s.contains("->NOHW")))
+                })
+                .count();
+            eprintln!(
+                "n {n}: {} pointwise convolutions, {left} left",
+                count("FastPointwise")
+            );
+            assert!(
+                count("FastPointwise") > 0,
+                "n {n}: no pointwise convolution replaced"
+            );
             let ours = run(&fast.into_runnable()?)?;
             assert_eq!(theirs.len(), ours.len());
             for (t, o) in theirs.iter().zip(&ours) {

@@ -109,6 +109,39 @@ impl Window {
     }
 }
 
+impl Window {
+    /// Rows and columns of one stride phase of this window's padded input.
+    pub(super) fn phase_shape(&self) -> (usize, usize) {
+        let geo = self.geometry();
+        (geo.rows, geo.cols)
+    }
+
+    /// Splits each zero-padded input plane (`h x w`) of `planes` by stride
+    /// phase into `phases` (per plane, `sy * sx` phases of
+    /// [`Self::phase_shape`], phase-major), for a convolution over all
+    /// input channels ([`super::conv`]).
+    pub(super) fn split_zero_padded(&self, planes: &[f32], phases: &mut [f32]) -> TractResult<()> {
+        let geo = self.geometry();
+        let (plane, chan) = (self.h * self.w, self.sy * self.sx * geo.phase_len);
+        ensure!(plane > 0 && chan > 0 && planes.len() / plane == phases.len() / chan);
+        for (src, dst) in planes
+            .chunks_exact(plane)
+            .zip(phases.chunks_exact_mut(chan))
+        {
+            let mut p = Plane {
+                op: self,
+                geo: &geo,
+                ch: 0,
+                pad: 0.0,
+                phases: dst,
+                flat: &mut [],
+            };
+            p.split_phases(src);
+        }
+        Ok(())
+    }
+}
+
 pub(super) struct Geometry {
     /// Rows and columns of one stride phase.
     pub(super) rows: usize,
