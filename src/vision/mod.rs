@@ -16,6 +16,8 @@ mod pointwise_avx512;
 pub mod prelu;
 pub mod roi;
 pub mod warp;
+#[cfg(target_arch = "x86_64")]
+mod warp_avx2;
 pub mod window;
 #[cfg(target_arch = "x86_64")]
 mod window_avx512;
