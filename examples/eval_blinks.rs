@@ -20,7 +20,8 @@ use liveness_coach::source::open_path;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// Counts iris model runs (one mark per eye) and frames with a face.
+/// Counts iris runs (one `Stage::Iris` mark per run, both eyes together:
+/// `vision::iris_pair`) and frames with a face.
 #[derive(Default)]
 struct IrisRuns {
     eyes: u64,
@@ -133,7 +134,7 @@ fn main() -> Result<()> {
     if iris_runs.frames > 0 {
         println!(
             "iris model ran on {:.1}% of {} frames with a face (gate {:?})",
-            100.0 * iris_runs.eyes as f64 / 2.0 / iris_runs.frames as f64,
+            100.0 * iris_runs.eyes as f64 / iris_runs.frames as f64,
             iris_runs.frames,
             gate.unwrap_or(liveness_coach::vision::iris_gate::RERUN_CHANGE)
         );
