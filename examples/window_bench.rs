@@ -1,9 +1,9 @@
 //! Probe: one windowed operator (depthwise 3x3 / max-pool 2x2) alone on the
-//! mesh's largest shape (16 x 96 x 96): the AVX-512 kernel, the portable
-//! kernel and tract's max-pool, timed interleaved.
-//! `cargo run --release --example window_bench [-- NAME]`
+//! mesh's and iris's shapes: the flat and row AVX-512 kernels and the
+//! portable kernel, timed interleaved; then tract's max-pool on 16 x 96 x 96.
+//! `cargo run --release --example window_bench [-- PART_OF_LABEL]`
 
-use liveness_coach::vision::window::{Reduce, Window};
+use liveness_coach::vision::window::{FastWindow, Kernel, Reduce, Window};
 use std::time::Instant;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::internal::*;
@@ -36,26 +36,43 @@ fn time(label: &str, jobs: &mut [Job]) -> TractResult<()> {
 }
 
 fn main() -> TractResult<()> {
-    let (c, h, w) = (16usize, 96usize, 96usize);
-    let x: Vec<f32> = (0..c * h * w)
-        .map(|i| ((i * 7919) % 1000) as f32 / 500.0 - 1.0)
-        .collect();
-    let input = Tensor::from_shape(&[1, c, h, w], &x)?.into_tvalue();
-    let ctx = EvalContext::out_of_plan();
     let only = std::env::args().nth(1);
-    let conv = || Reduce::Conv {
-        kernel: Arc::new(vec![0.1; c * 9]),
-        bias: Arc::new(vec![0.5; c]),
-    };
-    for (name, reduce, k, s, p) in [
-        ("maxpool 2x2 s2", Reduce::Max, 2usize, 2usize, 0usize),
-        ("dw 3x3 s1", conv(), 3, 1, 1),
-        ("dw 3x3 s2", conv(), 3, 2, 0),
-    ] {
-        if only.as_ref().is_some_and(|o| o != name) {
+    // Channels, input size, kernel, stride, padding (mesh and iris shapes).
+    let cases = [
+        (16usize, 96usize, 2usize, 2usize, 0usize, "maxpool 2x2 s2"),
+        (16, 96, 3, 1, 1, "dw 3x3 s1"),
+        (16, 96, 3, 2, 0, "dw 3x3 s2"),
+        (32, 48, 3, 2, 0, "dw 3x3 s2"),
+        (32, 48, 2, 2, 0, "maxpool 2x2 s2"),
+        (32, 32, 3, 1, 1, "dw 3x3 s1"),
+        (64, 24, 3, 1, 1, "dw 3x3 s1"),
+        (64, 16, 3, 1, 1, "dw 3x3 s1"),
+        (128, 12, 3, 1, 1, "dw 3x3 s1"),
+        (128, 12, 3, 2, 0, "dw 3x3 s2"),
+        (128, 6, 3, 1, 1, "dw 3x3 s1"),
+        (128, 3, 3, 1, 1, "dw 3x3 s1"),
+        (64, 2, 3, 1, 1, "dw 3x3 s1"),
+    ];
+    for (c, h, k, s, p, name) in cases {
+        let label = format!("{name} {c}x{h}");
+        if only.as_ref().is_some_and(|o| !label.contains(o.as_str())) {
             continue;
         }
-        let oh = (h + 2 * p - k) / s + 1;
+        let w = h;
+        let x: Vec<f32> = (0..c * h * w)
+            .map(|i| ((i * 7919) % 1000) as f32 / 500.0 - 1.0)
+            .collect();
+        let input = Tensor::from_shape(&[1, c, h, w], &x)?.into_tvalue();
+        let ctx = EvalContext::out_of_plan();
+        let reduce = if k == 2 {
+            Reduce::Max
+        } else {
+            Reduce::Conv {
+                kernel: Arc::new(vec![0.1; c * 9]),
+                bias: Arc::new(vec![0.5; c]),
+            }
+        };
+        let oh = (h + 2 * p + (s - 1) - k) / s + 1;
         let op = Window {
             reduce,
             c,
@@ -72,15 +89,21 @@ fn main() -> TractResult<()> {
             out_c: c,
             use_avx512: true,
         };
-        let portable = Window {
+        let portable = FastWindow::new(Window {
             use_avx512: false,
             ..op.clone()
-        };
+        })?;
+        let flat = FastWindow::with_kernel(op.clone(), Kernel::Flat)?;
+        let rows = FastWindow::with_kernel(op, Kernel::Rows)?;
         time(
-            name,
+            &label,
             &mut [
-                ("avx512", &mut || {
-                    op.eval(&ctx, tvec!(input.clone()))?;
+                ("flat", &mut || {
+                    flat.eval(&ctx, tvec!(input.clone()))?;
+                    Ok(())
+                }),
+                ("rows", &mut || {
+                    rows.eval(&ctx, tvec!(input.clone()))?;
                     Ok(())
                 }),
                 ("portable", &mut || {
@@ -90,6 +113,14 @@ fn main() -> TractResult<()> {
             ],
         )?;
     }
+    if only.is_some() {
+        return Ok(());
+    }
+    let (c, h, w) = (16usize, 96usize, 96usize);
+    let x: Vec<f32> = (0..c * h * w)
+        .map(|i| ((i * 7919) % 1000) as f32 / 500.0 - 1.0)
+        .collect();
+    let input = Tensor::from_shape(&[1, c, h, w], &x)?.into_tvalue();
     let spec = PoolSpec::new(
         DataFormat::NCHW,
         tvec![2, 2],

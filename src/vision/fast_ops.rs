@@ -20,19 +20,20 @@
 //! rounding (test `networks_unchanged` in `prelu.rs`: worst difference
 //! 3e-7 of the output's scale).
 //!
-//! Measured (2-core AVX-512 Xeon shared with another session's builds, so
-//! noisy): `cargo run --release --example net_profile -- mesh|iris`, sum of
-//! the operators per run, before (one-pass-less PReLU expansion, tract's
-//! depthwise and pools) -> after: mesh 4.15 -> 2.46-2.51 ms, iris 3.72 ->
-//! 2.21 ms on a quieter machine; under heavier load, interleaved with plain
-//! tract: mesh 6.30 (plain tract) vs 3.37 ms, iris 6.67 vs 3.40 ms.
-//! `cargo run --release --example net_speed` (median `state.run`): mesh
-//! 4.20 -> 2.7 ms, iris 3.50 -> 2.4 ms, detector 2.80 -> 2.1-2.2 ms.
+//! Measured (2-core AVX-512 Xeon, often shared with another session's
+//! builds and runs, so noisy): `cargo run --release --example net_speed`,
+//! median `state.run`, plain tract -> first version of these operators
+//! (window, PReLU) -> now (plus 1x1 and dense convolutions, window tables
+//! built once and the flat window kernel for narrow planes; two runs of
+//! 300): mesh 4.20 -> 2.7 -> 1.08-1.14 ms, iris 3.50 -> 2.4 -> 1.07-1.11
+//! ms, iris batch 2 2.09-2.12 ms, detector 2.80 -> 2.1 -> 0.97-1.00 ms.
+//! Just before the window tables and flat kernel: mesh 1.35, iris 1.29,
+//! iris batch 2 2.38, detector 1.12 ms.
 
 use super::conv::DenseConv;
 use super::pointwise::Pointwise;
 use super::prelu::FusedPrelu;
-use super::window::{Reduce, Window};
+use super::window::{FastWindow, Reduce, Window};
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::ops::array::{Pad, PadMode};
 use tract_onnx::tract_core::ops::binary::TypedBinOp;
@@ -162,7 +163,7 @@ fn depthwise(model: &TypedModel, id: usize) -> TractResult<Option<TypedModelPatc
         model,
         node,
         &node.inputs[..1],
-        op,
+        FastWindow::new(op)?,
     )?))
 }
 
@@ -208,7 +209,7 @@ fn maxpool(model: &TypedModel, id: usize) -> TractResult<Option<TypedModelPatch>
     }
     let mut patch = TypedModelPatch::default();
     let x = patch.tap_model(model, node.inputs[0])?;
-    let y = patch.wire_node(&node.name, op, &[x])?[0];
+    let y = patch.wire_node(&node.name, FastWindow::new(op)?, &[x])?[0];
     patch.shunt_outside(model, last, y)?;
     Ok(Some(patch))
 }

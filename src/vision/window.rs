@@ -1,13 +1,21 @@
 //! Hand-written depthwise convolution and max-pooling for tract (NCHW, f32).
 //!
+//! [`Window`] is the geometry; [`FastWindow`] the tract operator, which
+//! builds its kernel's tables (taps, masks, transposed weights) once when
+//! created, so an evaluation allocates only its output (left uninitialised:
+//! every element is written) and reuses a thread-local phase buffer.
+//!
 //! tract-linalg 0.23.9 has no x86 kernel for depthwise convolutions (only
 //! arm64 and wasm ones): a 3x3 depthwise convolution walks a generic scalar
 //! loop, and a 2x2 max-pool of stride 2 a scalar per-pixel loop with bounds
 //! checks (its vector path is for stride 1 only). Both are "windows" over one
 //! channel plane. Two kernels compute them:
 //!
-//! - AVX-512 ([`super::window_avx512`], picked at run time): output rows
-//!   written directly with masked loads, no copies for stride 1;
+//! - AVX-512 ([`super::window_avx512`], picked at run time), in one of two
+//!   forms chosen by output width ([`Kernel`]): output rows written directly
+//!   with masked loads (no copies for stride 1) for wide planes, or the
+//!   outputs of all channels flattened, 16 per vector across rows and
+//!   channels, for narrow ones (a 3 x 3 plane filled 3 lanes of 16 per row);
 //! - portable, for other CPUs: the plane is padded and split by stride phase
 //!   (phase (py, px) holds padded pixel (r * sy + py, c * sx + px)), so every
 //!   kernel tap reads one phase at a constant offset from the output, also
@@ -29,6 +37,17 @@
 //! In the mesh (`cargo run --release --example net_profile -- mesh`), all 20
 //! depthwise convolutions 1.11 -> 0.51 ms, the 5 max-pools 0.45 -> 0.16 ms
 //! and their channel pads 0.12 -> 0 ms.
+//!
+//! Then (quiet machine at first, another session's load later; two runs
+//! each, `NODES=40 cargo run --release --example net_profile -- mesh|iris
+//! 300`): tables built once, no per-call scratch or zero fill, the flat
+//! kernel for narrow planes: mesh depthwise 0.534-0.550 -> 0.384-0.389 ms,
+//! max-pools 0.161 -> 0.089-0.094 ms (e.g. depthwise_conv2d_12, 128 x 12 x
+//! 12 stride 2: 0.034 -> 0.011 ms; _23, 128 x 6 x 6 stride 2: 0.024 ->
+//! 0.003 ms; max_pooling2d_4: 0.030 -> 0.006 ms); iris depthwise 0.236 ->
+//! 0.130-0.134 ms, max-pools 0.152 -> 0.042 ms. Alone (`window_bench`,
+//! medians): 128 x 3 x 3 depthwise rows 5.6 us, flat 1.3 us; 64 x 2 x 2
+//! 2.1 -> 0.4 us; 16 x 96 x 96 stride 1 rows 60 -> 52 us (the tables).
 
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::internal::*;
@@ -153,22 +172,150 @@ pub(super) struct Geometry {
     flat: usize,
 }
 
-// tract compares operators (to merge identical nodes).
+// Geometry is compared as a whole (tract merges identical operators).
 impl Eq for Window {}
 impl Eq for Reduce {}
 
-impl Op for Window {
+/// A [`Window`] as a tract operator, with what its evaluation needs built
+/// once from its fixed geometry.
+#[derive(Clone, Debug)]
+pub struct FastWindow {
+    pub window: Window,
+    plan: Arc<Plan>,
+}
+
+/// Derived from the window alone, so not compared.
+struct Plan {
+    geo: Geometry,
+    #[cfg(target_arch = "x86_64")]
+    avx512: Option<Avx512>,
+}
+
+impl std::fmt::Debug for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("Plan")
+    }
+}
+
+/// Which AVX-512 kernel runs a window (when the CPU has AVX-512 and the
+/// window's `use_avx512` is set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// The faster for the window's size.
+    Auto,
+    /// [`super::window_avx512::Flat`].
+    Flat,
+    /// [`super::window_avx512::Taps`].
+    Rows,
+}
+
+/// The AVX-512 kernel picked for a window.
+#[cfg(target_arch = "x86_64")]
+enum Avx512 {
+    /// Flattened outputs, all channels at once ([`super::window_avx512::Flat`]).
+    Flat(super::window_avx512::Flat),
+    /// Output rows, one plane at a time, strided windows from phases.
+    Rows(super::window_avx512::Taps),
+}
+
+impl PartialEq for FastWindow {
+    fn eq(&self, other: &Self) -> bool {
+        self.window == other.window
+    }
+}
+
+impl Eq for FastWindow {}
+
+impl FastWindow {
+    /// Checks `window` and prepares its kernels.
+    pub fn new(window: Window) -> TractResult<FastWindow> {
+        Self::with_kernel(window, Kernel::Auto)
+    }
+
+    /// [`Self::new`] with the AVX-512 kernel forced (tests and probes).
+    pub fn with_kernel(window: Window, kernel: Kernel) -> TractResult<FastWindow> {
+        window.validate()?;
+        let geo = window.geometry();
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = kernel;
+        #[cfg(target_arch = "x86_64")]
+        let avx512 = if window.use_avx512 && is_x86_feature_detected!("avx512f") {
+            let flat = match kernel {
+                Kernel::Auto => window.flat_is_faster(),
+                Kernel::Flat => true,
+                Kernel::Rows => false,
+            };
+            match flat
+                .then(|| super::window_avx512::Flat::new(&window))
+                .flatten()
+            {
+                Some(f) => Some(Avx512::Flat(f)),
+                None => super::window_avx512::Taps::new(&window, &geo, window.phases_len(&geo))
+                    .map(Avx512::Rows),
+            }
+        } else {
+            None
+        };
+        Ok(FastWindow {
+            window,
+            plan: Arc::new(Plan {
+                geo,
+                #[cfg(target_arch = "x86_64")]
+                avx512,
+            }),
+        })
+    }
+}
+
+impl Window {
+    /// Length of the phase buffer (with a block of slack for the portable
+    /// kernel's last block).
+    fn phases_len(&self, geo: &Geometry) -> usize {
+        self.sy * self.sx * geo.phase_len + BLOCK
+    }
+
+    /// Whether the flat AVX-512 kernel beats the row kernel, measured with
+    /// `window_bench`: for stride 1 below 16 output columns (12: 12.6 vs
+    /// 14.5 us, 16: 11.0 vs 8.7 us), strided below 32 (24 columns: 21 vs
+    /// 25 us for a max-pool, 34.5 vs 34.7 us for a 3x3 convolution; 48:
+    /// 41 vs 32 us).
+    fn flat_is_faster(&self) -> bool {
+        let strided = self.sy * self.sx > 1;
+        self.ow < if strided { 32 } else { 16 }
+    }
+}
+
+thread_local! {
+    /// Scratch buffers of the phase-splitting kernels, reused across calls.
+    static SCRATCH: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on a scratch buffer of `len` values (contents unspecified).
+fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f32]) -> R) -> R {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut v) => {
+            if v.len() < len {
+                v.resize(len, 0.0);
+            }
+            f(&mut v[..len])
+        }
+        Err(_) => f(&mut vec![0.0; len]),
+    })
+}
+
+impl Op for FastWindow {
     fn name(&self) -> StaticName {
-        match self.reduce {
+        match self.window.reduce {
             Reduce::Conv { .. } => "FastDepthwise".into(),
             Reduce::Max => "FastMaxPool".into(),
         }
     }
 
     fn info(&self) -> TractResult<Vec<String>> {
+        let w = &self.window;
         Ok(vec![format!(
             "{}x{} stride {}x{} pad {}x{} -> {}x{}x{}",
-            self.kh, self.kw, self.sy, self.sx, self.pt, self.pl, self.out_c, self.oh, self.ow
+            w.kh, w.kw, w.sy, w.sx, w.pt, w.pl, w.out_c, w.oh, w.ow
         )])
     }
 
@@ -179,71 +326,95 @@ impl Op for Window {
     op_as_typed_op!();
 }
 
-impl EvalOp for Window {
+impl EvalOp for FastWindow {
     op_out_of_plan!();
 
     fn eval(&self, _: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        self.validate()?;
+        let op = &self.window;
+        let geo = &self.plan.geo;
         let input = args_1!(inputs);
         let shape = input.shape();
-        ensure!(shape.len() == 4 && shape[1..] == [self.c, self.h, self.w]);
+        ensure!(shape.len() == 4 && shape[1..] == [op.c, op.h, op.w]);
         let n = shape[0];
         let plain = input.try_as_plain_ram()?;
         let x = plain.as_slice::<f32>()?;
-        let out_plane = self.oh * self.ow;
-        let mut output = Tensor::zero::<f32>(&[n, self.out_c, self.oh, self.ow])?;
+        let out_plane = op.oh * op.ow;
+        // SAFETY: f32 has no invalid bit patterns, and every element is
+        // written below before the tensor is read: the first `c` planes of
+        // each image by the kernels (each writes every output of a plane),
+        // the fused zero channels after them by `fill(0.0)`.
+        let mut output = unsafe { Tensor::uninitialized::<f32>(&[n, op.out_c, op.oh, op.ow])? };
         let mut view = output.try_as_plain_ram_mut()?;
         let out = view.as_slice_mut::<f32>()?;
-        let geo = self.geometry();
-        let pad = match self.reduce {
+        let pad = match op.reduce {
             Reduce::Conv { .. } => 0.0,
             Reduce::Max => f32::MIN,
         };
-        let mut phases = vec![pad; self.sy * self.sx * geo.phase_len + BLOCK];
-        let mut flat = vec![0f32; geo.flat];
-        #[cfg(target_arch = "x86_64")]
-        let fast = (self.use_avx512 && is_x86_feature_detected!("avx512f"))
-            .then(|| super::window_avx512::Taps::new(self, &geo, phases.len()))
-            .flatten();
+        let phases_len = op.phases_len(geo);
         for (image, out_image) in x
-            .chunks_exact(self.c * self.h * self.w)
-            .zip(out.chunks_exact_mut(self.out_c * out_plane))
+            .chunks_exact(op.c * op.h * op.w)
+            .zip(out.chunks_exact_mut(op.out_c * out_plane))
         {
-            for (ch, (plane, out_plane)) in image
-                .chunks_exact(self.h * self.w)
-                .zip(out_image.chunks_exact_mut(out_plane))
-                .enumerate()
-            {
-                #[cfg(target_arch = "x86_64")]
-                if let Some(fast) = &fast {
-                    if self.sy * self.sx > 1 {
-                        let mut p = Plane {
-                            op: self,
-                            geo: &geo,
-                            ch,
-                            pad,
-                            phases: &mut phases,
-                            flat: &mut flat,
-                        };
-                        p.split_phases(plane);
-                        // SAFETY: `fast` exists only on a CPU with AVX-512.
-                        unsafe { fast.run(self, ch, &phases, out_plane) };
+            let (live, zeros) = out_image.split_at_mut(op.c * out_plane);
+            zeros.fill(0.0);
+            #[cfg(target_arch = "x86_64")]
+            match &self.plan.avx512 {
+                Some(Avx512::Flat(flat)) => {
+                    // SAFETY: `Flat` exists only on a CPU with AVX-512.
+                    unsafe { flat.run(op, image, live) };
+                    continue;
+                }
+                Some(Avx512::Rows(taps)) => {
+                    let planes = image
+                        .chunks_exact(op.h * op.w)
+                        .zip(live.chunks_exact_mut(out_plane))
+                        .enumerate();
+                    if op.sy * op.sx == 1 {
+                        for (ch, (plane, out)) in planes {
+                            // SAFETY: `Taps` exists only on a CPU with AVX-512.
+                            unsafe { taps.run(op, ch, plane, out) };
+                        }
                     } else {
-                        // SAFETY: as above.
-                        unsafe { fast.run(self, ch, plane, out_plane) };
+                        with_scratch(phases_len, |phases| {
+                            for (ch, (plane, out)) in planes {
+                                let mut p = Plane {
+                                    op,
+                                    geo,
+                                    ch,
+                                    pad,
+                                    phases,
+                                    flat: &mut [],
+                                };
+                                p.split_phases(plane);
+                                // SAFETY: as above.
+                                unsafe { taps.run(op, ch, phases, out) };
+                            }
+                        });
                     }
                     continue;
                 }
-                let mut p = Plane {
-                    op: self,
-                    geo: &geo,
-                    ch,
-                    pad,
-                    phases: &mut phases,
-                    flat: &mut flat,
-                };
-                p.run(plane, out_plane);
+                None => {}
             }
+            with_scratch(phases_len + geo.flat, |scratch| {
+                let (phases, flat) = scratch.split_at_mut(phases_len);
+                // The last block may read past the phases: keep it finite.
+                phases[phases_len - BLOCK..].fill(pad);
+                for (ch, (plane, out)) in image
+                    .chunks_exact(op.h * op.w)
+                    .zip(live.chunks_exact_mut(out_plane))
+                    .enumerate()
+                {
+                    let mut p = Plane {
+                        op,
+                        geo,
+                        ch,
+                        pad,
+                        phases: &mut *phases,
+                        flat: &mut *flat,
+                    };
+                    p.run(plane, out);
+                }
+            });
         }
         Ok(tvec!(output.into_tvalue()))
     }
@@ -407,11 +578,12 @@ fn max_flat(phases: &[f32], taps: &[usize], flat: &mut [f32]) {
     }
 }
 
-impl TypedOp for Window {
+impl TypedOp for FastWindow {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
         ensure!(inputs.len() == 1 && inputs[0].datum_type == f32::datum_type());
         let n = inputs[0].shape[0].clone();
-        let shape: TVec<TDim> = tvec![n, self.out_c.into(), self.oh.into(), self.ow.into()];
+        let w = &self.window;
+        let shape: TVec<TDim> = tvec![n, w.out_c.into(), w.oh.into(), w.ow.into()];
         Ok(tvec!(f32::fact(shape)))
     }
 
@@ -455,12 +627,19 @@ mod tests {
         out
     }
 
-    /// Both kernels against the definition, on odd sizes, strides, paddings.
+    /// All kernels against the definition, on odd sizes, strides,
+    /// paddings, planes smaller than a vector, two images.
     #[test]
     fn matches_the_definition() -> TractResult<()> {
         let shapes = [
             // c, h, w, kh, kw, s, pt, pl, pb, pr, extra out channels
             (3, 7, 5, 3, 3, 1, 1, 1, 1, 1, 0),
+            (17, 3, 3, 3, 3, 1, 1, 1, 1, 1, 0),
+            (5, 2, 2, 3, 3, 1, 1, 1, 1, 1, 2),
+            (7, 12, 12, 3, 3, 2, 0, 0, 1, 1, 3),
+            (3, 8, 8, 2, 2, 2, 0, 0, 0, 0, 3),
+            (4, 17, 16, 3, 3, 1, 1, 1, 1, 1, 0),
+            (3, 5, 7, 3, 2, 1, 0, 1, 2, 0, 1),
             (2, 96, 96, 3, 3, 1, 1, 1, 1, 1, 0),
             (2, 20, 37, 3, 3, 2, 0, 0, 1, 1, 0),
             (2, 9, 18, 2, 2, 2, 0, 0, 0, 0, 2),
@@ -469,7 +648,7 @@ mod tests {
             (1, 11, 13, 5, 3, 3, 2, 0, 1, 2, 0),
         ];
         for (c, h, w, kh, kw, s, pt, pl, pb, pr, extra) in shapes {
-            let x: Vec<f32> = (0..c * h * w)
+            let x: Vec<f32> = (0..2 * c * h * w)
                 .map(|i| ((i * 7919) % 997) as f32 / 400.0 - 1.2)
                 .collect();
             let kernel: Vec<f32> = (0..c * kh * kw).map(|i| (i as f32 * 0.37).sin()).collect();
@@ -497,20 +676,29 @@ mod tests {
                     out_c: c + extra,
                     use_avx512: true,
                 };
-                let want = reference(&op, &x);
-                for use_avx512 in [true, false] {
+                let want: Vec<f32> = x
+                    .chunks_exact(c * h * w)
+                    .flat_map(|image| reference(&op, image))
+                    .collect();
+                for (use_avx512, kernel) in [
+                    (true, Kernel::Flat),
+                    (true, Kernel::Rows),
+                    (true, Kernel::Auto),
+                    (false, Kernel::Auto),
+                ] {
                     let op = Window {
                         use_avx512,
                         ..op.clone()
                     };
-                    let input = Tensor::from_shape(&[1, c, h, w], &x)?.into_tvalue();
+                    let input = Tensor::from_shape(&[2, c, h, w], &x)?.into_tvalue();
+                    let op = FastWindow::with_kernel(op, kernel)?;
                     let got = op.eval(&EvalContext::out_of_plan(), tvec!(input))?;
                     let got = got[0].try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
                     assert_eq!(got.len(), want.len());
                     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
                         assert!(
                             (g - w).abs() <= 1e-5 * w.abs().max(1.0),
-                            "{:?} avx512 {use_avx512} at {i}: {g} vs {w}",
+                            "{:?} avx512 {use_avx512} {kernel:?} at {i}: {g} vs {w}",
                             op.info()
                         );
                     }
