@@ -26,6 +26,6 @@ sleep "$SECS"; sleep 2
 xdotool key q; wait $pid
 EOS
 chmod +x "$work/run.sh"
-BIN=$PWD/target/release/liveness-coach CLIP=$clip EYES=$eyes WORK=$work SECS=$secs \
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/liveness-coach CLIP=$clip EYES=$eyes WORK=$work SECS=$secs \
     xvfb-run -a -s "-screen 0 960x720x24" "$work/run.sh"
 python3 -c "import json,sys; print(json.dumps(json.load(open(sys.argv[1]))['live'], indent=1))" "$work/report.json"
