@@ -3,6 +3,7 @@
 //! model's refined eyelids.
 
 pub mod conv;
+pub mod cpu;
 pub mod detector;
 pub mod fast_ops;
 pub mod iris;

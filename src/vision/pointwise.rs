@@ -161,12 +161,12 @@ impl Product {
         };
         #[cfg(target_arch = "x86_64")]
         {
-            if self.use_avx512 && is_x86_feature_detected!("avx512f") {
+            if self.use_avx512 && super::cpu::avx512() {
                 // SAFETY: the CPU has AVX-512F.
                 unsafe { super::pointwise_avx512::span(self, a) };
                 return Ok(());
             }
-            if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            if super::cpu::avx2() {
                 // SAFETY: the CPU has the features the function was compiled for.
                 unsafe { self.span_256(a) };
                 return Ok(());

@@ -239,7 +239,7 @@ impl FastWindow {
         #[cfg(not(target_arch = "x86_64"))]
         let _ = kernel;
         #[cfg(target_arch = "x86_64")]
-        let avx512 = if window.use_avx512 && is_x86_feature_detected!("avx512f") {
+        let avx512 = if window.use_avx512 && super::cpu::avx512() {
             let flat = match kernel {
                 Kernel::Auto => window.flat_is_faster(),
                 Kernel::Flat => true,
@@ -435,11 +435,11 @@ impl Plane<'_> {
     fn run(&mut self, plane: &[f32], out: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
         {
-            if is_x86_feature_detected!("avx512f") {
+            if super::cpu::avx512() {
                 // SAFETY: the CPU has the features the function was compiled for.
                 return unsafe { self.run_512(plane, out) };
             }
-            if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            if super::cpu::avx2() {
                 // SAFETY: as above.
                 return unsafe { self.run_256(plane, out) };
             }
