@@ -178,6 +178,7 @@ impl TypedOp for DenseConv {
 mod tests {
     use super::super::window::Reduce;
     use super::*;
+    use crate::vision::cpu::Level;
 
     /// Both kernels against the definition, on odd sizes, strides and
     /// paddings, over a batch of two.
@@ -248,9 +249,9 @@ mod tests {
                 use_avx512: true,
             };
             let op = DenseConv::new(window, co, &wt, Some(&b), Some(&a))?;
-            for use_avx512 in [true, false] {
+            for level in [Level::Avx512, Level::Avx2, Level::Portable] {
                 let mut op = op.clone();
-                op.product.use_avx512 = use_avx512;
+                op.product.max_level = level;
                 let input = Tensor::from_shape(&[n, ci, h, w], &x)?.into_tvalue();
                 let got = op.eval(&EvalContext::out_of_plan(), tvec!(input))?;
                 let got = got[0].try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
@@ -258,7 +259,7 @@ mod tests {
                 for (i, (g, w)) in got.iter().zip(&want).enumerate() {
                     assert!(
                         (g - w).abs() <= 1e-5 * w.abs().max(1.0) * ((ci * kh * kw) as f32).sqrt(),
-                        "{:?} avx512 {use_avx512} at {i}: {g} vs {w}",
+                        "{:?} {level:?} at {i}: {g} vs {w}",
                         op.info()
                     );
                 }

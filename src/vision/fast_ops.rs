@@ -58,13 +58,15 @@ pub fn rewrite(model: &mut TypedModel) -> TractResult<()> {
         }
     }
     model.compact()?;
-    // The 1x1 and dense convolutions are ours only where the AVX-512 kernel
-    // runs: their portable kernel, even compiled for AVX2 + FMA, is slower
-    // than tract's own matrix products (mesh 3.75 -> 4.38 ms, iris 3.19 ->
-    // 4.70 ms with `LIVENESS_COACH_SIMD=avx2`, `net_speed`), while the
-    // depthwise, pooling and PReLU rewrites above help on every level
-    // (mesh 3.75 -> 3.2-3.35 ms at AVX2).
-    if !super::cpu::avx512() {
+    // The 1x1 and dense convolutions are ours only where a vector kernel
+    // runs (AVX-512 or AVX2 + FMA): the portable kernel is slower than
+    // tract's own matrix products (mesh 3.75 -> 4.38 ms, iris 3.19 -> 4.70
+    // ms when it stood in for AVX2). With the AVX2 kernel
+    // (`pointwise_avx2.rs`, `LIVENESS_COACH_SIMD=avx2 cargo run --release
+    // --example net_speed`): mesh 3.3-3.5 -> 2.2 ms, iris 2.9-3.05 -> 2.2-2.4
+    // ms, detector 2.6-2.8 -> 1.9 ms. The depthwise, pooling and PReLU
+    // rewrites above help at every level.
+    if !super::cpu::avx2() {
         return model.compact();
     }
     // After the residual additions are folded into the PReLUs, so that a

@@ -13,6 +13,8 @@ pub mod mesh;
 pub mod net;
 pub mod pointwise;
 #[cfg(target_arch = "x86_64")]
+mod pointwise_avx2;
+#[cfg(target_arch = "x86_64")]
 mod pointwise_avx512;
 pub mod prelu;
 pub mod roi;

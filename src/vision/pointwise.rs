@@ -66,8 +66,9 @@ pub struct Product {
     pub(super) offs: Arc<Vec<usize>>,
     /// The largest of `offs`.
     pub(super) reach: usize,
-    /// Whether the AVX-512 kernel may run (tests turn it off to compare).
-    pub use_avx512: bool,
+    /// The best kernel this product may use (tests lower it to compare
+    /// the kernels); the CPU's own level caps it (`vision::cpu`).
+    pub max_level: super::cpu::Level,
 }
 
 impl Product {
@@ -105,7 +106,7 @@ impl Product {
             slopes: slopes.map(pad).transpose()?,
             reach: offs.iter().copied().max().unwrap_or(0),
             offs: Arc::new(offs),
-            use_avx512: true,
+            max_level: super::cpu::Level::Avx512,
         })
     }
 
@@ -160,26 +161,21 @@ impl Product {
             residual,
         };
         #[cfg(target_arch = "x86_64")]
-        {
-            if self.use_avx512 && super::cpu::avx512() {
-                // SAFETY: the CPU has AVX-512F.
+        match self.max_level.min(super::cpu::level()) {
+            super::cpu::Level::Avx512 => {
+                // SAFETY: the CPU has AVX-512F (`cpu::level` caps the level).
                 unsafe { super::pointwise_avx512::span(self, a) };
                 return Ok(());
             }
-            if super::cpu::avx2() {
-                // SAFETY: the CPU has the features the function was compiled for.
-                unsafe { self.span_256(a) };
+            super::cpu::Level::Avx2 => {
+                // SAFETY: the CPU has AVX2 and FMA (as above).
+                unsafe { super::pointwise_avx2::span(self, a) };
                 return Ok(());
             }
+            super::cpu::Level::Portable => {}
         }
         self.span_generic::<false>(a);
         Ok(())
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn span_256(&self, a: Args) {
-        self.span_generic::<true>(a)
     }
 
     /// The portable kernel: tiles of `ROWS` channels by `PORTABLE_VECS`
@@ -364,6 +360,7 @@ impl TypedOp for Pointwise {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vision::cpu::Level;
 
     /// The operator by its definition, one output at a time.
     #[allow(clippy::too_many_arguments)]
@@ -440,9 +437,9 @@ mod tests {
                         residual.then(|| &r[img * co * hw..(img + 1) * co * hw]),
                     ));
                 }
-                for use_avx512 in [true, false] {
+                for level in [Level::Avx512, Level::Avx2, Level::Portable] {
                     let mut op = op.clone();
-                    op.product.use_avx512 = use_avx512;
+                    op.product.max_level = level;
                     let mut inputs = tvec!(Tensor::from_shape(&[n, ci, h, w], &x)?.into_tvalue());
                     if residual {
                         inputs.push(Tensor::from_shape(&[n, co, h, w], &r)?.into_tvalue());
@@ -453,7 +450,7 @@ mod tests {
                     for (i, (g, w)) in got.iter().zip(&want).enumerate() {
                         assert!(
                             (g - w).abs() <= 1e-5 * (ci as f32).sqrt() * w.abs().max(1.0),
-                            "{:?} avx512 {use_avx512} at {i}: {g} vs {w}",
+                            "{:?} {level:?} at {i}: {g} vs {w}",
                             op.info()
                         );
                     }
