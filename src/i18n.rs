@@ -189,6 +189,7 @@ messages! {
     NoProblems => "No lighting or framing problems seen.", "未发现光线或取景问题。";
     CameraDelivered => "Camera: {fps} fps at {w}x{h}", "摄像头：实际 {fps} 帧/秒，分辨率 {w}x{h}";
     CameraBelowMinimum => "Below 15 fps or 640x480: real checks may refuse this camera.", "低于 15 帧/秒或 640x480：真实检测可能不接受此摄像头。";
+    Interrupting => "Ctrl-C: stopping; what was measured so far is kept.", "Ctrl-C：正在停止，已测得的结果会保留。";
     ReportSaved => "Report saved to {path}", "报告已保存到 {path}";
     RecordingSaved => "Recording saved to {path}", "录像已保存到 {path}";
     Seconds => "s", "秒";

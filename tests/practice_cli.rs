@@ -433,9 +433,19 @@ fn ctrl_c_ends_the_session_with_its_summary_and_report() {
         .status()
         .expect("kill");
     assert!(st.success());
-    // The stream then ends: the session stops either way, as interrupted.
-    drop(stdin);
+    // Once it has taken the signal (it says so), the stream ends too; the
+    // session stops as interrupted. Ending the stream before that would race
+    // the signal: a stream that simply ends is a normal end.
     let mut rest = String::new();
+    loop {
+        let mut line = String::new();
+        let n = std::io::BufRead::read_line(&mut err, &mut line).expect("stderr");
+        rest.push_str(&line);
+        if n == 0 || line.contains("Ctrl-C: stopping") {
+            break;
+        }
+    }
+    drop(stdin);
     let _ = std::io::Read::read_to_string(&mut err, &mut rest);
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(1), "{first}{rest}");

@@ -45,8 +45,15 @@ pub fn run(args: &PracticeArgs) -> Result<bool> {
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let flag = interrupted.clone();
+        let lang = args.lang;
         // Ctrl-C ends the session cleanly: the summary and report are kept.
-        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+        // Said at once, since a stalled input is only noticed at its next
+        // frame or when it ends.
+        let _ = ctrlc::set_handler(move || {
+            if !flag.swap(true, Ordering::SeqCst) {
+                eprintln!("{}", lang.text(Msg::Interrupting));
+            }
+        });
     }
     if let Some(dir) = &args.report_dir {
         // Refused before the session, not after it.
