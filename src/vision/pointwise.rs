@@ -17,9 +17,11 @@
 //! same kernels serve [`super::conv`], where a source row is one kernel tap
 //! of one input channel ([`Product`]).
 //!
-//! Two kernels: AVX-512 ([`super::pointwise_avx512`], picked at run time)
-//! and portable Rust, compiled for AVX2+FMA and the baseline and also picked
-//! at run time.
+//! Three kernels, picked at run time by [`super::cpu`]: AVX-512
+//! ([`super::pointwise_avx512`]), AVX2 + FMA ([`super::pointwise_avx2`]) and
+//! portable Rust for other CPUs (where `fast_ops` leaves the 1x1
+//! convolutions to tract, whose matrix kernels are faster; the portable
+//! kernel still serves the dense convolutions' tests and any caller).
 //!
 //! Measured on this 2-core AVX-512 Xeon while another session built and ran
 //! evaluations (load 2-5, so noisy; two runs each):
@@ -174,14 +176,13 @@ impl Product {
             }
             super::cpu::Level::Portable => {}
         }
-        self.span_generic::<false>(a);
+        self.span_generic(a);
         Ok(())
     }
 
     /// The portable kernel: tiles of `ROWS` channels by `PORTABLE_VECS`
     /// vectors of pixels in arrays the compiler keeps in registers.
-    #[inline(always)]
-    fn span_generic<const FMA: bool>(&self, a: Args) {
+    fn span_generic(&self, a: Args) {
         const TILE: usize = LANES * PORTABLE_VECS;
         let mut p0 = 0;
         while p0 < a.len {
@@ -198,11 +199,7 @@ impl Product {
                     xs[..n].copy_from_slice(&a.src[at..at + n]);
                     for (acc, &w) in acc.iter_mut().zip(w) {
                         for (acc, &x) in acc.iter_mut().zip(&xs) {
-                            *acc = if FMA {
-                                x.mul_add(w, *acc)
-                            } else {
-                                *acc + w * x
-                            };
+                            *acc += w * x;
                         }
                     }
                 }
