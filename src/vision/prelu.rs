@@ -70,6 +70,13 @@ impl Expansion for Prelu {
             let r = model.outlet_fact(slope)?.rank();
             slope = model.wire_node(format!("{name}.slope-axis-{r}"), AxisOp::Add(0), &[slope])?[0];
         }
+        if let Some(slopes) = per_channel_slopes(model, x, slope)? {
+            let op = FusedPrelu {
+                slopes: Arc::new(slopes),
+                add: false,
+            };
+            return model.wire_node(name, op, &[x]);
+        }
         let in_unit_range = match &model.outlet_fact(slope)?.konst {
             Some(k) => k
                 .cast_to::<f32>()?
@@ -78,13 +85,6 @@ impl Expansion for Prelu {
                 .all(|a| (0.0..=1.0).contains(a)),
             None => false,
         };
-        if let Some(slopes) = per_channel_slopes(model, x, slope)? {
-            let op = FusedPrelu {
-                slopes: Arc::new(slopes),
-                add: false,
-            };
-            return model.wire_node(name, op, &[x]);
-        }
         if in_unit_range {
             let scaled = model.wire_node(format!("{name}.scaled"), math::mul(), &[x, slope])?[0];
             return model.wire_node(format!("{name}.max"), math::max(), &[x, scaled]);
