@@ -165,7 +165,7 @@ pub const RECHECK_S: f64 = 0.25;
 /// A detection counts as another face only when the mesh, run on it, says a
 /// face is there (presence at least [`MIN_PRESENCE`], the same rule as for
 /// tracking). The detector alone sees faces in clutter: on zju clips moved
-/// or rotated in a grey frame it found a second "face" in 31-105 of 140
+/// or rotated in a grey frame it found a second "face" in 18-106 of 140
 /// frames with scores 0.51-0.73, and the mesh's presence on those was at most
 /// 0.08; on the real passer-by it was 0.75-1.0 on 7 of 20 frames
 /// (`cargo run --release --example probe_faces -- CLIP`; the test
