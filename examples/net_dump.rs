@@ -25,7 +25,7 @@ fn main() -> TractResult<()> {
             model.into_optimized()?
         }
     } else {
-        liveness_coach::vision::net::optimized(bytes, shape)?
+        fastconv::net::optimized(bytes, shape)?
     };
     for node in &model.nodes {
         let facts: Vec<String> = node

@@ -26,7 +26,7 @@ fn main() -> TractResult<()> {
             .with_input_fact(0, f32::fact(shape).into())?
             .into_optimized()?
     } else {
-        liveness_coach::vision::net::optimized(bytes, shape)?
+        fastconv::net::optimized(bytes, shape)?
     }
     .into_runnable()?;
     let mut state = SimpleState::new(&plan)?;

@@ -5,7 +5,7 @@ use std::time::Instant;
 use tract_onnx::prelude::*;
 
 fn load(bytes: &[u8], shape: [usize; 4]) -> TractResult<Arc<TypedRunnableModel>> {
-    liveness_coach::vision::net::optimized(bytes, shape)?.into_runnable()
+    fastconv::net::optimized(bytes, shape)?.into_runnable()
 }
 
 fn time(label: &str, runs: usize, mut f: impl FnMut()) {

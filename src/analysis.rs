@@ -3,11 +3,13 @@
 //! [`Analyzer::step`] is the one path every frame takes, from a file or a
 //! camera alike; [`analyze_source`] drives it over a whole source.
 
-use crate::events::{Event, EventTracker, Signals};
-use crate::eyes;
+use crate::events::{EventTracker, Signals};
+
 use crate::frame::Frame;
+use crate::measure::eyes;
+use crate::measure::pose::FaceModel;
 use crate::models::ModelFiles;
-use crate::pose::FaceModel;
+use crate::record::{Event, FrameRecord};
 use crate::source::FrameSource;
 use crate::vision::{Observation, Perception, Stage, StageObserver};
 use anyhow::{Context, Result};
@@ -34,82 +36,6 @@ impl EyeSource {
     }
 }
 
-/// Everything measured on one frame. Values are `None` where there is no face.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct FrameRecord {
-    pub index: u64,
-    pub time_s: f64,
-    pub face: bool,
-    pub face_score: Option<f32>,
-    /// Eye aspect ratio of the person's left eye (image right, unmirrored).
-    pub eye_open_left: Option<f32>,
-    /// Eye aspect ratio of the person's right eye.
-    pub eye_open_right: Option<f32>,
-    pub yaw_deg: Option<f32>,
-    pub pitch_deg: Option<f32>,
-    pub roll_deg: Option<f32>,
-    /// Face box (x0, y0, x1, y1) in frame pixels, from the landmarks.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub face_box: Option<[f32; 4]>,
-    /// Faces the detector saw the last time it ran.
-    pub faces_detected: usize,
-    /// Lighting of the face (see `lighting`): mean face and background luma
-    /// (0-255), fraction of blown-out face pixels, left-right balance.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub face_luma: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub background_luma: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub face_clipped: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub side_balance: Option<f32>,
-    /// Image quality of the face (see `quality`): fine-to-coarse gradient
-    /// ratio (about 1 sharp), noise sigma in luma levels, eye-corner distance
-    /// in pixels.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub sharpness: Option<f32>,
-    /// Sharpness over the person's own recent level (`quality::SharpnessMeter`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub sharpness_relative: Option<f32>,
-    /// Sharpness across over sharpness along the softer direction (1 even).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub blur_balance: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub noise_sigma: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub inter_ocular_px: Option<f32>,
-    /// What covers the face (see `occlusion`): glasses, masks, hats, hands.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub occlusion: Option<crate::occlusion::OcclusionMeasures>,
-    /// Share of the last second's frames showing a glasses frame
-    /// (`occlusion::GlassesMeter`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub glasses_share: Option<f32>,
-    /// Frames per second delivered over the last second.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub fps: Option<f64>,
-    /// Regular pulsing of the background's brightness over the last second,
-    /// as a fraction of its mean (see `flicker`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub flicker: Option<f32>,
-    /// Head angular speed (yaw and pitch) over the last 0.2 s, degrees/s.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub head_speed_deg_s: Option<f32>,
-    /// This person's learned open-eye level (eye aspect ratio) at this frame.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub eye_open_level: Option<f32>,
-    /// This person's learned neutral yaw and pitch at this frame.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub neutral_yaw_deg: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub neutral_pitch_deg: Option<f32>,
-    /// Both eye measures, for comparison (mesh right/left, iris right/left).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub ear_mesh: Option<[f32; 2]>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub ear_iris: Option<[f32; 2]>,
-}
-
 #[derive(Clone, Copy, Debug)]
 pub struct AnalyzerOptions {
     pub eye_source: EyeSource,
@@ -128,11 +54,11 @@ pub struct Analyzer {
     face_model: FaceModel,
     pub events: EventTracker,
     options: AnalyzerOptions,
-    fps: crate::quality::FpsMeter,
-    speed: crate::quality::SpeedMeter,
-    sharpness: crate::quality::SharpnessMeter,
-    flicker: crate::flicker::FlickerMeter,
-    glasses: crate::occlusion::GlassesMeter,
+    fps: crate::measure::quality::FpsMeter,
+    speed: crate::measure::quality::SpeedMeter,
+    sharpness: crate::measure::quality::SharpnessMeter,
+    flicker: crate::measure::flicker::FlickerMeter,
+    glasses: crate::measure::occlusion::GlassesMeter,
 }
 
 impl Analyzer {
@@ -146,11 +72,11 @@ impl Analyzer {
             face_model,
             events: EventTracker::default(),
             options,
-            fps: crate::quality::FpsMeter::new(),
-            speed: crate::quality::SpeedMeter::new(),
-            sharpness: crate::quality::SharpnessMeter::default(),
-            flicker: crate::flicker::FlickerMeter::default(),
-            glasses: crate::occlusion::GlassesMeter::default(),
+            fps: crate::measure::quality::FpsMeter::new(),
+            speed: crate::measure::quality::SpeedMeter::new(),
+            sharpness: crate::measure::quality::SharpnessMeter::default(),
+            flicker: crate::measure::flicker::FlickerMeter::default(),
+            glasses: crate::measure::occlusion::GlassesMeter::default(),
         })
     }
 
@@ -215,14 +141,14 @@ impl Analyzer {
             rec.pitch_deg = Some(p.pitch);
             rec.roll_deg = Some(p.roll);
         }
-        if let Some(l) = crate::lighting::measure(frame, &face.landmarks) {
+        if let Some(l) = crate::measure::lighting::measure(frame, &face.landmarks) {
             rec.face_luma = Some(l.face_luma);
             rec.background_luma = l.background_luma;
             rec.face_clipped = Some(l.face_clipped);
             rec.side_balance = Some(l.side_balance);
         }
-        rec.occlusion = crate::occlusion::measure(frame, &face.landmarks);
-        if let Some(q) = crate::quality::measure(frame, &face.landmarks) {
+        rec.occlusion = crate::measure::occlusion::measure(frame, &face.landmarks);
+        if let Some(q) = crate::measure::quality::measure(frame, &face.landmarks) {
             rec.sharpness = Some(q.sharpness);
             rec.blur_balance = Some(q.blur_balance);
             rec.noise_sigma = Some(q.noise_sigma);
@@ -244,7 +170,7 @@ pub struct ClipAnalysis {
     pub frames: Vec<FrameRecord>,
     pub events: Vec<Event>,
     /// Every hint raised over the clip (what would make a check fail).
-    pub issues: Vec<crate::hints::HintSpan>,
+    pub issues: Vec<crate::record::HintSpan>,
     /// Set when reading stopped early on an error; what came before is kept.
     pub error: Option<String>,
 }

@@ -4,10 +4,13 @@
 //! Live and recorded input both call [`Coach::step`] once per analysed frame;
 //! what surrounds it (camera thread, window, files) is I/O.
 
-use crate::analysis::{Analyzer, FrameRecord};
-use crate::events::Event;
+use crate::analysis::Analyzer;
+
 use crate::frame::Frame;
-use crate::hints::{HintSpan, HintTracker};
+use crate::hints::HintTracker;
+use crate::record::Event;
+use crate::record::FrameRecord;
+use crate::record::HintSpan;
 use crate::session::{Input, Moment, PromptResult, Session, SessionConfig};
 use crate::vision::{Observation, StageObserver};
 use anyhow::Result;

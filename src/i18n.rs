@@ -3,7 +3,7 @@
 //! Text is looked up by a [`Msg`] key; a test checks that both languages
 //! have every key, so the two stay complete and in step.
 
-use crate::events::EventKind;
+use crate::record::{EventKind, HintCode};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -68,6 +68,41 @@ impl Lang {
             EventKind::TurnRight => Msg::TurnRight,
             EventKind::Nod => Msg::Nod,
         })
+    }
+}
+
+impl HintCode {
+    /// The short line shown live, and the advice: what to change.
+    pub fn messages(self) -> (Msg, Msg) {
+        match self {
+            HintCode::NoFace => (Msg::HintNoFace, Msg::AdviceNoFace),
+            HintCode::MultipleFaces => (Msg::HintMultipleFaces, Msg::AdviceMultipleFaces),
+            HintCode::FaceCutOff => (Msg::HintFaceCutOff, Msg::AdviceFaceCutOff),
+            HintCode::FaceTooSmall => (Msg::HintFaceTooSmall, Msg::AdviceFaceTooSmall),
+            HintCode::FaceTooLarge => (Msg::HintFaceTooLarge, Msg::AdviceFaceTooLarge),
+            HintCode::FaceOffCenter => (Msg::HintFaceOffCenter, Msg::AdviceFaceOffCenter),
+            HintCode::NotFacingCamera => (Msg::HintNotFacingCamera, Msg::AdviceNotFacingCamera),
+            HintCode::HeadTilted => (Msg::HintHeadTilted, Msg::AdviceHeadTilted),
+            HintCode::TooDark => (Msg::HintTooDark, Msg::AdviceTooDark),
+            HintCode::Backlit => (Msg::HintBacklit, Msg::AdviceBacklit),
+            HintCode::TooBright => (Msg::HintTooBright, Msg::AdviceTooBright),
+            HintCode::UnevenLight => (Msg::HintUnevenLight, Msg::AdviceUnevenLight),
+            HintCode::Flicker => (Msg::HintFlicker, Msg::AdviceFlicker),
+            HintCode::Glare => (Msg::HintGlare, Msg::AdviceGlare),
+            HintCode::Sunglasses => (Msg::HintSunglasses, Msg::AdviceSunglasses),
+            HintCode::Mask => (Msg::HintMask, Msg::AdviceMask),
+            HintCode::Hat => (Msg::HintHat, Msg::AdviceHat),
+            HintCode::HandOverFace => (Msg::HintHandOverFace, Msg::AdviceHandOverFace),
+            HintCode::HairOverEyes => (Msg::HintHairOverEyes, Msg::AdviceHairOverEyes),
+            HintCode::Glasses => (Msg::HintGlasses, Msg::AdviceGlasses),
+            HintCode::Blurry => (Msg::HintBlurry, Msg::AdviceBlurry),
+            HintCode::Noisy => (Msg::HintNoisy, Msg::AdviceNoisy),
+            HintCode::LowResolution => (Msg::HintLowResolution, Msg::AdviceLowResolution),
+            HintCode::LowFps => (Msg::HintLowFps, Msg::AdviceLowFps),
+            HintCode::MovingTooFast => (Msg::HintMovingTooFast, Msg::AdviceMovingTooFast),
+            HintCode::TooSlow => (Msg::HintTooSlow, Msg::AdviceTooSlow),
+            HintCode::NotSteady => (Msg::HintNotSteady, Msg::AdviceNotSteady),
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 
 mod common;
 
-use liveness_coach::alter::Alteration;
+use lc_eval::alter::Alteration;
 use liveness_coach::frame::Frame;
 use liveness_coach::i18n::Lang;
 use liveness_coach::report::json::AnalysisDoc;

@@ -76,7 +76,7 @@ fn a_clip_with_no_face_has_one_no_face_issue_over_it() {
 /// with the project's alteration tool (the same alterations docs/hints.md
 /// measures on real footage), applied in order.
 fn altered_codes(alts: &[&str]) -> Vec<String> {
-    use liveness_coach::alter::{apply, Alteration};
+    use lc_eval::alter::{apply, Alteration};
     use liveness_coach::frame::Frame;
     let face = framed_face();
     let (w, h) = face.dimensions();
@@ -119,7 +119,7 @@ fn altered_faces_name_their_problem() {
 
 #[test]
 fn a_flickering_lamp_is_named_where_the_frame_rate_shows_it() {
-    use liveness_coach::alter::{apply, Alteration};
+    use lc_eval::alter::{apply, Alteration};
     use liveness_coach::frame::Frame;
     use liveness_coach::source::y4m_write::Y4mWriter;
     let face = framed_face();

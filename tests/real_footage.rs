@@ -6,10 +6,9 @@
 //! timeline read off the footage (its README).
 
 mod common;
-use liveness_coach::analysis::{EyeSource, FrameRecord};
-use liveness_coach::eval::{
-    blink_spans, keep_every, match_spans, replay_events, Counts, Span, ZjuTruth,
-};
+use lc_eval::eval::{blink_spans, keep_every, match_spans, replay_events, Counts, Span, ZjuTruth};
+use liveness_coach::analysis::EyeSource;
+use liveness_coach::record::FrameRecord;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -308,7 +307,8 @@ fn a_second_face_counts_only_when_the_mesh_confirms_it() {
 /// hair over an eye (eye darkness gaps 0.33 and 0.39 against 0.33).
 #[test]
 fn a_side_lit_eye_is_put_down_to_the_light_not_hair() {
-    use liveness_coach::hints::{conditions, HintCode};
+    use liveness_coach::hints::conditions;
+    use liveness_coach::record::HintCode;
     let Some(root) = common::eval_dir("yale", "a_side_lit_eye_is_put_down_to_the_light_not_hair")
     else {
         return;

@@ -5,8 +5,8 @@
 
 mod common;
 use common::*;
-use liveness_coach::events::EventKind;
 use liveness_coach::i18n::{Lang, Msg};
+use liveness_coach::record::EventKind;
 use liveness_coach::report::html::{render, unbalanced_tags as unbalanced, ReportOptions};
 use liveness_coach::report::json::AnalysisDoc;
 use std::path::{Path, PathBuf};

@@ -3,10 +3,10 @@
 
 use super::timer::StageTimer;
 use crate::analysis::{analyze_source, Analyzer, AnalyzerOptions};
-use crate::events::EventKind;
 use crate::frame::Frame;
 use crate::i18n::{Lang, Msg};
 use crate::models::ModelFiles;
+use crate::record::EventKind;
 use crate::report::html::{self, Keyframes, ReportOptions};
 use crate::report::json::{AnalysisDoc, Timing};
 use crate::report::keyframes::{self, Keyframe, Wanted};

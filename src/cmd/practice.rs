@@ -332,7 +332,7 @@ fn write_report_dir(
     coach: &Coach,
     session: &SessionDoc,
     info: &SourceInfo,
-    hints: &[crate::hints::HintSpan],
+    hints: &[crate::record::HintSpan],
     error: Option<String>,
     lang: Lang,
 ) -> Result<()> {

@@ -17,7 +17,7 @@
 //! flattest around them.
 
 use super::{Event, EventKind, Signals};
-use crate::baseline::RollingQuantile;
+use crate::measure::baseline::RollingQuantile;
 
 /// Seconds of history the open level is learned from.
 pub const WINDOW_S: f64 = 2.0;

@@ -18,7 +18,7 @@ use super::{Attempt, Event, EventKind, Outcome, Signals};
 
 pub const NEUTRAL_INIT_S: f64 = 0.5;
 pub const NEUTRAL_TAU_S: f64 = 2.0;
-pub const NEUTRAL_BAND_DEG: f32 = 3.0;
+pub use crate::record::angles::NEUTRAL_BAND_DEG;
 /// Least yaw from neutral that counts as a turn.
 pub const TURN_MIN_DEG: f32 = 5.0;
 /// A turn must go out and come back within this time.

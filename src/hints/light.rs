@@ -1,4 +1,4 @@
-//! Lighting conditions from the per-frame lighting measures (`crate::lighting`).
+//! Lighting conditions from the per-frame lighting measures (`crate::measure::lighting`).
 
 /// Mean face luma (0-255) under which the face is too dark. Every zju-dev
 /// clip darkened by a factor (docs/hints.md): our own blink F1 is 0.997 at

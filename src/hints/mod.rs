@@ -9,152 +9,10 @@ pub mod framing;
 pub mod hysteresis;
 pub mod light;
 
-use crate::analysis::FrameRecord;
 use crate::events::{Attempt, Outcome};
-use crate::i18n::Msg;
-use crate::quality;
+use crate::measure::quality;
+use crate::record::{FrameRecord, HintCode, HintSpan};
 pub use hysteresis::{Change, Hysteresis};
-use serde::{Deserialize, Serialize};
-
-/// A reason a check could fail, as a stable snake_case code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum HintCode {
-    NoFace,
-    MultipleFaces,
-    FaceCutOff,
-    FaceTooSmall,
-    FaceTooLarge,
-    FaceOffCenter,
-    NotFacingCamera,
-    HeadTilted,
-    TooDark,
-    Backlit,
-    TooBright,
-    UnevenLight,
-    Flicker,
-    Glare,
-    Sunglasses,
-    Mask,
-    Hat,
-    HandOverFace,
-    HairOverEyes,
-    Glasses,
-    Blurry,
-    Noisy,
-    LowResolution,
-    LowFps,
-    MovingTooFast,
-    TooSlow,
-    NotSteady,
-}
-
-impl HintCode {
-    /// In order of importance: the first active one is the one to fix first.
-    pub const ALL: [HintCode; 27] = [
-        HintCode::NoFace,
-        HintCode::MultipleFaces,
-        HintCode::FaceCutOff,
-        HintCode::FaceTooSmall,
-        HintCode::FaceTooLarge,
-        HintCode::FaceOffCenter,
-        HintCode::NotFacingCamera,
-        HintCode::HeadTilted,
-        HintCode::TooDark,
-        HintCode::Backlit,
-        HintCode::TooBright,
-        HintCode::UnevenLight,
-        HintCode::Flicker,
-        HintCode::Glare,
-        HintCode::Sunglasses,
-        HintCode::Mask,
-        HintCode::Hat,
-        HintCode::HandOverFace,
-        HintCode::HairOverEyes,
-        HintCode::Glasses,
-        HintCode::Blurry,
-        HintCode::Noisy,
-        HintCode::LowResolution,
-        HintCode::LowFps,
-        HintCode::MovingTooFast,
-        HintCode::TooSlow,
-        HintCode::NotSteady,
-    ];
-    pub const COUNT: usize = HintCode::ALL.len();
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            HintCode::NoFace => "no_face",
-            HintCode::MultipleFaces => "multiple_faces",
-            HintCode::FaceCutOff => "face_cut_off",
-            HintCode::FaceTooSmall => "face_too_small",
-            HintCode::FaceTooLarge => "face_too_large",
-            HintCode::FaceOffCenter => "face_off_center",
-            HintCode::NotFacingCamera => "not_facing_camera",
-            HintCode::HeadTilted => "head_tilted",
-            HintCode::TooDark => "too_dark",
-            HintCode::Backlit => "backlit",
-            HintCode::TooBright => "too_bright",
-            HintCode::UnevenLight => "uneven_light",
-            HintCode::Flicker => "flicker",
-            HintCode::Glare => "glare",
-            HintCode::Sunglasses => "sunglasses",
-            HintCode::Mask => "mask",
-            HintCode::Hat => "hat",
-            HintCode::HandOverFace => "hand_over_face",
-            HintCode::HairOverEyes => "hair_over_eyes",
-            HintCode::Glasses => "glasses",
-            HintCode::Blurry => "blurry",
-            HintCode::Noisy => "noisy",
-            HintCode::LowResolution => "low_resolution",
-            HintCode::LowFps => "low_fps",
-            HintCode::MovingTooFast => "moving_too_fast",
-            HintCode::TooSlow => "too_slow",
-            HintCode::NotSteady => "not_steady",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<HintCode> {
-        HintCode::ALL.into_iter().find(|c| c.code() == s)
-    }
-
-    /// The short line shown live, and the advice: what to change.
-    pub fn messages(self) -> (Msg, Msg) {
-        match self {
-            HintCode::NoFace => (Msg::HintNoFace, Msg::AdviceNoFace),
-            HintCode::MultipleFaces => (Msg::HintMultipleFaces, Msg::AdviceMultipleFaces),
-            HintCode::FaceCutOff => (Msg::HintFaceCutOff, Msg::AdviceFaceCutOff),
-            HintCode::FaceTooSmall => (Msg::HintFaceTooSmall, Msg::AdviceFaceTooSmall),
-            HintCode::FaceTooLarge => (Msg::HintFaceTooLarge, Msg::AdviceFaceTooLarge),
-            HintCode::FaceOffCenter => (Msg::HintFaceOffCenter, Msg::AdviceFaceOffCenter),
-            HintCode::NotFacingCamera => (Msg::HintNotFacingCamera, Msg::AdviceNotFacingCamera),
-            HintCode::HeadTilted => (Msg::HintHeadTilted, Msg::AdviceHeadTilted),
-            HintCode::TooDark => (Msg::HintTooDark, Msg::AdviceTooDark),
-            HintCode::Backlit => (Msg::HintBacklit, Msg::AdviceBacklit),
-            HintCode::TooBright => (Msg::HintTooBright, Msg::AdviceTooBright),
-            HintCode::UnevenLight => (Msg::HintUnevenLight, Msg::AdviceUnevenLight),
-            HintCode::Flicker => (Msg::HintFlicker, Msg::AdviceFlicker),
-            HintCode::Glare => (Msg::HintGlare, Msg::AdviceGlare),
-            HintCode::Sunglasses => (Msg::HintSunglasses, Msg::AdviceSunglasses),
-            HintCode::Mask => (Msg::HintMask, Msg::AdviceMask),
-            HintCode::Hat => (Msg::HintHat, Msg::AdviceHat),
-            HintCode::HandOverFace => (Msg::HintHandOverFace, Msg::AdviceHandOverFace),
-            HintCode::HairOverEyes => (Msg::HintHairOverEyes, Msg::AdviceHairOverEyes),
-            HintCode::Glasses => (Msg::HintGlasses, Msg::AdviceGlasses),
-            HintCode::Blurry => (Msg::HintBlurry, Msg::AdviceBlurry),
-            HintCode::Noisy => (Msg::HintNoisy, Msg::AdviceNoisy),
-            HintCode::LowResolution => (Msg::HintLowResolution, Msg::AdviceLowResolution),
-            HintCode::LowFps => (Msg::HintLowFps, Msg::AdviceLowFps),
-            HintCode::MovingTooFast => (Msg::HintMovingTooFast, Msg::AdviceMovingTooFast),
-            HintCode::TooSlow => (Msg::HintTooSlow, Msg::AdviceTooSlow),
-            HintCode::NotSteady => (Msg::HintNotSteady, Msg::AdviceNotSteady),
-        }
-    }
-}
 
 /// How long the face must stay turned away before `not_facing_camera`
 /// shows: longer than the deliberate prompted turns on head-dev (1.4-4.3 s
@@ -217,7 +75,11 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
         set(HintCode::UnevenLight, l.uneven(), side_balance);
     }
     if let Some(v) = rec.flicker {
-        set(HintCode::Flicker, v > crate::flicker::FLICKER_ABOVE, v);
+        set(
+            HintCode::Flicker,
+            v > crate::measure::flicker::FLICKER_ABOVE,
+            v,
+        );
     }
     if let Some(o) = &rec.occlusion {
         set(HintCode::Glare, o.glare(), o.glare);
@@ -255,7 +117,7 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
             .unwrap_or(if o.glasses() { 1.0 } else { 0.0 });
         set(
             HintCode::Glasses,
-            share >= crate::occlusion::GLASSES_MIN_SHARE && !o.sunglasses(),
+            share >= crate::measure::occlusion::GLASSES_MIN_SHARE && !o.sunglasses(),
             share,
         );
     }
@@ -290,19 +152,6 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
         set(HintCode::MovingTooFast, v > quality::TOO_FAST_DEG_S, v);
     }
     c
-}
-
-/// A hint that showed, frames inclusive, with the mean measured value while
-/// its condition held.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HintSpan {
-    pub code: HintCode,
-    pub start_frame: u64,
-    pub end_frame: u64,
-    pub start_s: f64,
-    pub end_s: f64,
-    #[serde(with = "crate::report::nan")]
-    pub value: f32,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -409,7 +258,7 @@ impl HintTracker {
             cond[HintCode::NoFace.index()] = None;
         }
         if unsteady {
-            cond[HintCode::NotSteady.index()] = Some(crate::session::STEADY_DEG);
+            cond[HintCode::NotSteady.index()] = Some(crate::record::angles::STEADY_DEG);
         }
         self.push(rec.index, rec.time_s, &cond);
         for a in near_misses.iter().filter(|a| a.outcome == Outcome::TooLong) {

@@ -2,9 +2,9 @@
 
 use super::json::AnalysisDoc;
 use super::verdict::{percent, Outcome, Verdict};
-use crate::events::EventKind;
-use crate::hints::HintCode;
 use crate::i18n::{Lang, Msg};
+use crate::record::EventKind;
+use crate::record::HintCode;
 use crate::session::{compare, AttemptLog, PromptResult};
 use std::collections::BTreeMap;
 

@@ -1,8 +1,10 @@
 //! The `liveness-coach.analysis.v1` JSON document.
 
-use crate::analysis::{ClipAnalysis, FrameRecord};
-use crate::events::Event;
-use crate::hints::HintSpan;
+use crate::analysis::ClipAnalysis;
+
+use crate::record::Event;
+use crate::record::FrameRecord;
+use crate::record::HintSpan;
 use crate::source::SourceInfo;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

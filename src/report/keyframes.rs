@@ -8,7 +8,8 @@
 
 use super::json::AnalysisDoc;
 use crate::frame::Frame;
-use crate::hints::{conditions, HintCode};
+use crate::hints::conditions;
+use crate::record::HintCode;
 use anyhow::{Context, Result};
 
 /// Largest side of a thumbnail, in pixels.
@@ -67,7 +68,7 @@ pub fn pick(doc: &AnalysisDoc) -> Vec<Wanted> {
         else {
             continue;
         };
-        let mut best: Option<(f32, &crate::analysis::FrameRecord, f32)> = None;
+        let mut best: Option<(f32, &crate::record::FrameRecord, f32)> = None;
         if let Some(up) = higher_is_worse(code) {
             for f in doc.frames.iter().filter(|f| {
                 spans
@@ -164,7 +165,7 @@ pub fn thumbnail(frame: &Frame, label: &str) -> Result<(Vec<u8>, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hints::HintSpan;
+    use crate::record::HintSpan;
     use crate::report::json::IssueEntry;
     use crate::report::testdoc::facing;
 

@@ -5,7 +5,6 @@ pub mod compare;
 pub mod html;
 pub mod json;
 pub mod keyframes;
-pub mod nan;
 pub mod plots;
 pub mod prompts;
 pub mod readiness;

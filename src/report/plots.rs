@@ -8,11 +8,11 @@
 
 use super::json::AnalysisDoc;
 use super::prompts::Movement;
-use crate::analysis::FrameRecord;
 use crate::events::head::{NOD_MIN_DEG, TURN_MIN_DEG};
-use crate::events::EventKind;
-use crate::hints::HintCode;
 use crate::i18n::{Lang, Msg};
+use crate::record::EventKind;
+use crate::record::FrameRecord;
+use crate::record::HintCode;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -429,7 +429,7 @@ pub fn light(doc: &AnalysisDoc, lang: Lang) -> Option<Plot> {
 pub fn speed(doc: &AnalysisDoc, lang: Lang) -> Option<Plot> {
     let s = segments(&doc.frames, |f| f.head_speed_deg_s);
     let (_, hi) = bounds(&s)?;
-    let fast = crate::quality::TOO_FAST_DEG_S as f64;
+    let fast = crate::measure::quality::TOO_FAST_DEG_S as f64;
     let x = x_max(doc);
     let svg = chart(
         LINE_HEIGHT - 30,
@@ -535,7 +535,7 @@ mod tests {
     fn every_plot_has_real_lines() {
         let mut doc = turning(200, 2.0, 1.5, 12.0);
         doc.issues = vec![crate::report::json::IssueEntry::from(
-            &crate::hints::HintSpan {
+            &crate::record::HintSpan {
                 code: HintCode::TooDark,
                 start_frame: 10,
                 end_frame: 90,

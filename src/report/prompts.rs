@@ -10,7 +10,8 @@
 //! `practice --headless --no-intro --challenges LIST` judges a recording.
 
 use super::json::AnalysisDoc;
-use crate::events::{Event, EventKind, EventTracker, Outcome, Signals};
+use crate::events::{EventTracker, Outcome, Signals};
+use crate::record::{Event, EventKind};
 use crate::session::judge::too_fast_s;
 use crate::session::{FailReason, Moment, PromptResult, Session, SessionConfig};
 

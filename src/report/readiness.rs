@@ -112,7 +112,7 @@ pub fn text(doc: &AnalysisDoc, r: &Readiness, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hints::HintCode;
+    use crate::record::HintCode;
     use crate::report::testdoc::{facing, issue};
 
     #[test]

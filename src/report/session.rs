@@ -1,9 +1,9 @@
 //! The `liveness-coach.session.v1` JSON document and the end-of-session
 //! summary in the terminal.
 
-use crate::events::EventKind;
-use crate::hints::HintSpan;
 use crate::i18n::{Lang, Msg};
+use crate::record::EventKind;
+use crate::record::HintSpan;
 use crate::session::{compare, AttemptLog, PromptResult};
 use crate::source::SourceInfo;
 use serde::{Deserialize, Serialize};

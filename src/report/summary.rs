@@ -1,8 +1,8 @@
 //! The short human summary `analyze` prints.
 
 use super::json::AnalysisDoc;
-use crate::events::EventKind;
 use crate::i18n::{Lang, Msg};
+use crate::record::EventKind;
 use std::fmt::Write;
 
 pub fn summary(doc: &AnalysisDoc, lang: Lang) -> String {

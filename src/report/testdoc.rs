@@ -1,8 +1,8 @@
 //! Constructed analysis documents for the report's unit tests.
 
 use super::json::{AnalysisDoc, InputInfo, IssueEntry, Timing, ANALYSIS_SCHEMA};
-use crate::analysis::FrameRecord;
-use crate::hints::{HintCode, HintSpan};
+use crate::record::FrameRecord;
+use crate::record::{HintCode, HintSpan};
 
 /// A hint raised from frame `a` to frame `b` of a 30 fps clip.
 pub fn issue(code: HintCode, a: u64, b: u64) -> IssueEntry {

@@ -8,9 +8,9 @@
 //! were asked.
 
 use super::json::AnalysisDoc;
-use crate::events::EventKind;
-use crate::hints::HintCode;
 use crate::i18n::{Lang, Msg};
+use crate::record::EventKind;
+use crate::record::HintCode;
 use crate::session::{FailReason, PromptResult};
 
 /// A problem covering at least this fraction of the attempt decides the
@@ -188,7 +188,7 @@ pub fn is_still(doc: &AnalysisDoc) -> bool {
     if faces.len() < STILL_MIN_FRAMES || !doc.events.is_empty() {
         return false;
     }
-    let median_step = |value: &dyn Fn(&crate::analysis::FrameRecord) -> Option<f32>| {
+    let median_step = |value: &dyn Fn(&crate::record::FrameRecord) -> Option<f32>| {
         let mut steps: Vec<f32> = faces
             .windows(2)
             .filter_map(|w| Some((value(w[1])? - value(w[0])?).abs()))
@@ -362,7 +362,7 @@ mod tests {
         assert_eq!(judge(&doc, None).outcome, Outcome::Empty);
         let mut doc = facing(60);
         for f in &mut doc.frames {
-            *f = crate::analysis::FrameRecord {
+            *f = crate::record::FrameRecord {
                 index: f.index,
                 time_s: f.time_s,
                 ..Default::default()

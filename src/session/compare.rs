@@ -1,8 +1,8 @@
 //! Several attempts side by side: what changed from one to the next.
 
 use super::AttemptLog;
-use crate::events::EventKind;
 use crate::i18n::{Lang, Msg};
+use crate::record::EventKind;
 
 /// A trend over at least two attempts.
 #[derive(Clone, Debug, PartialEq)]

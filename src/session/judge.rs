@@ -6,7 +6,9 @@
 //! fast for a check to see, too slow to finish, or the face is lost or leaves
 //! the oval while it is asked.
 
-use crate::events::{Attempt, Event, EventKind, Outcome};
+use crate::events::{Attempt, Outcome};
+
+use crate::record::{Event, EventKind};
 use serde::{Deserialize, Serialize};
 
 /// Shortest out-and-back turn that is not too fast: half the shortest

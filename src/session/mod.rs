@@ -11,20 +11,17 @@ pub mod compare;
 pub mod judge;
 pub mod plan;
 
-use crate::analysis::FrameRecord;
-use crate::events::{Event, EventKind, EventTracker};
+use crate::events::EventTracker;
 use crate::hints::framing::Framing;
+use crate::record::FrameRecord;
+use crate::record::{Event, EventKind};
 pub use judge::{FailReason, Judge, Moment, PromptResult};
 
 /// Time the face must sit in the oval before the hold-still step.
 pub const CENTRE_S: f64 = 1.0;
 /// Length of the hold-still countdown (3-2-1).
 pub const HOLD_S: f64 = 3.0;
-/// How far (degrees, yaw or pitch) the head may drift from where the hold
-/// began before the countdown starts again. Frontal jitter of the pose on
-/// zju-dev and head-dev stays within 1 degree; 3 degrees is the neutral band
-/// of the head detector (`events::head::NEUTRAL_BAND_DEG`).
-pub const STEADY_DEG: f32 = crate::events::head::NEUTRAL_BAND_DEG;
+pub use crate::record::angles::STEADY_DEG;
 /// How long "hold still" stays raised after the head moved in the countdown.
 pub const UNSTEADY_SHOW_S: f64 = 1.0;
 /// Pause after a prompt, showing its verdict, before the next one...
@@ -396,7 +393,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::Event;
+    use crate::record::Event;
 
     fn m(t: f64, face: bool) -> Moment<'static> {
         Moment {

@@ -4,7 +4,7 @@
 //! here the order is random too, but repeatable with a seed, so a person can
 //! rehearse the same order again and a recording can be replayed through it.
 
-use crate::events::EventKind;
+use crate::record::EventKind;
 
 /// Prompts asked when none are given: all four kinds.
 pub const DEFAULT_CHALLENGES: [EventKind; 4] = EventKind::ALL;

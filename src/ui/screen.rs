@@ -8,10 +8,11 @@
 use super::draw::{blit_mirrored, Canvas, Placement};
 use super::text::Text;
 use crate::coach::Coach;
-use crate::events::EventKind;
 use crate::frame::Frame;
-use crate::hints::{framing, HintCode};
+use crate::hints::framing;
 use crate::i18n::{Lang, Msg};
+use crate::record::EventKind;
+use crate::record::HintCode;
 use crate::session::{compare, Phase, PromptResult};
 
 /// Which screen the session is on.

@@ -4,12 +4,12 @@
 //! letterboxed input, 896 anchors on 16x16 (2 per cell) and 8x8 (6 per cell)
 //! grids, box and keypoint offsets in input pixels, score = sigmoid(logit).
 
-use super::net::Net;
 use super::roi::{angle_of, Roi};
 use super::warp::{crop_to_tensor, SIGNED};
 use super::{Stage, StageObserver};
 use crate::frame::Frame;
 use anyhow::Result;
+use fastconv::net::Net;
 
 pub const INPUT: usize = 128;
 pub const NUM_ANCHORS: usize = 896;

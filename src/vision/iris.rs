@@ -1,11 +1,11 @@
 //! The iris model: a refined eyelid contour and iris for each eye.
 
-use super::net::Net;
 use super::roi::{angle_of, Roi};
 use super::warp::{crop_to_tensor, UNIT};
 use super::{Stage, StageObserver};
 use crate::frame::Frame;
 use anyhow::Result;
+use fastconv::net::Net;
 
 pub const INPUT: usize = 64;
 /// Eye crop: the corner-to-corner box grown 2.3x and squared (MediaPipe).

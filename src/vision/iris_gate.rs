@@ -190,8 +190,8 @@ mod tests {
             }
         }
         // Openness is unchanged by the move.
-        let before = crate::eyes::iris_openness(&m.eyes).expect("open");
-        let after = crate::eyes::iris_openness(&eyes).expect("open");
+        let before = crate::measure::eyes::iris_openness(&m.eyes).expect("open");
+        let after = crate::measure::eyes::iris_openness(&eyes).expect("open");
         assert!((before.0 - after.0).abs() < 1e-4 && (before.1 - after.1).abs() < 1e-4);
     }
 }

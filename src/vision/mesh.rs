@@ -1,11 +1,11 @@
 //! The 468-point face mesh, and tracking its crop from frame to frame.
 
-use super::net::Net;
 use super::roi::{angle_of, roi_around, Roi};
 use super::warp::{crop_to_tensor, UNIT};
 use super::{Stage, StageObserver};
 use crate::frame::Frame;
 use anyhow::Result;
+use fastconv::net::Net;
 
 pub const INPUT: usize = 192;
 pub const NUM_LANDMARKS: usize = 468;

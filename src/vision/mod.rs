@@ -2,28 +2,16 @@
 //! 468-point mesh on a crop that follows the face, and optionally the iris
 //! model's refined eyelids.
 
-pub mod conv;
-pub mod cpu;
 pub mod detector;
-pub mod fast_ops;
+pub mod eyelids;
 pub mod iris;
 pub mod iris_gate;
 pub mod iris_pair;
 pub mod mesh;
-pub mod net;
-pub mod pointwise;
-#[cfg(target_arch = "x86_64")]
-mod pointwise_avx2;
-#[cfg(target_arch = "x86_64")]
-mod pointwise_avx512;
-pub mod prelu;
 pub mod roi;
 pub mod warp;
 #[cfg(target_arch = "x86_64")]
 mod warp_avx2;
-pub mod window;
-#[cfg(target_arch = "x86_64")]
-mod window_avx512;
 
 use crate::frame::Frame;
 use crate::models::ModelFiles;
@@ -112,7 +100,7 @@ pub struct Face {
     /// Refined eyes (person's right, left) when the iris model ran.
     pub eyes: Option<[EyeLandmarks; 2]>,
     /// Eye openness (right, left) from the mesh's own eyelids
-    /// ([`crate::eyes::mesh_openness`]), measured once here.
+    /// ([`eyelids::mesh_openness`]), measured once here.
     pub mesh_open: Option<(f32, f32)>,
 }
 
@@ -168,7 +156,7 @@ pub const RECHECK_S: f64 = 0.25;
 /// or rotated in a grey frame it found a second "face" in 18-106 of 140
 /// frames with scores 0.51-0.73, and the mesh's presence on those was at most
 /// 0.08; on the real passer-by it was 0.75-1.0 on 7 of 20 frames
-/// (`cargo run --release --example probe_faces -- CLIP`; the test
+/// (`cargo run --release -p lc-eval --example probe_faces -- CLIP`; the test
 /// `a_second_face_counts_only_when_the_mesh_confirms_it`).
 fn confirmed(
     mesh: &mut FaceMesh,
@@ -278,7 +266,7 @@ impl Perception {
             return Ok(out);
         }
         self.track = mesh::roi_from_landmarks(&m.landmarks);
-        let mesh_open = crate::eyes::mesh_openness(&m.landmarks);
+        let mesh_open = eyelids::mesh_openness(&m.landmarks);
         let eyes = match self.iris.as_mut() {
             Some(iris) => {
                 let p = |i: usize| [m.landmarks[i][0], m.landmarks[i][1]];

@@ -64,7 +64,7 @@ fn crop(
     #[cfg(target_arch = "x86_64")]
     let plane = n * n;
     #[cfg(target_arch = "x86_64")]
-    let simd = vector && super::cpu::avx2() && frame.rgb.len() < i32::MAX as usize;
+    let simd = vector && fastconv::cpu::avx2() && frame.rgb.len() < i32::MAX as usize;
     for v in 0..n {
         let row = [origin[0] + v as f32 * dv[0], origin[1] + v as f32 * dv[1]];
         let mut u = 0;

@@ -12,8 +12,8 @@ use super::plots::{self, Mark};
 use super::prompts::{self, Movement, Replay};
 use super::session::SessionDoc;
 use super::verdict::{self, percent, Outcome, Verdict};
-use crate::events::{Event, EventKind};
 use crate::i18n::{Lang, Msg};
+use crate::record::{Event, EventKind};
 use crate::session::{FailReason, PromptResult};
 use base64::Engine;
 use std::fmt::Write;
@@ -393,7 +393,7 @@ pub fn unbalanced_tags(html: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hints::HintCode;
+    use crate::record::HintCode;
     use crate::report::testdoc::{facing, issue, turning};
 
     #[test]
@@ -469,7 +469,7 @@ mod tests {
         empty.frames.clear();
         let mut none = facing(60);
         for f in &mut none.frames {
-            *f = crate::analysis::FrameRecord {
+            *f = crate::record::FrameRecord {
                 index: f.index,
                 time_s: f.time_s,
                 ..Default::default()

@@ -380,7 +380,7 @@ pub(super) fn comparison(h: &mut String, judged: &[Judged], lang: Lang) {
             .map(|s| s.brightness.map_or("–".into(), |b| format!("{b:.0}")))
             .collect(),
     );
-    for code in crate::hints::HintCode::ALL {
+    for code in crate::record::HintCode::ALL {
         if sums.iter().any(|s| s.shares.contains_key(&code)) {
             row(
                 lang.text(code.messages().0),

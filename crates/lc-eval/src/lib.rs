@@ -1,0 +1,16 @@
+//! lc-eval: how liveness-coach is measured, kept out of the product.
+//!
+//! - [`alter`]: alterations of a real frame whose truth is known by
+//!   construction (sunglasses, masks, hands, glare, darkness, blur, ...), for
+//!   scoring hints where no footage shows the problem for real.
+//! - [`eval`]: scoring detected events against ground truth, and reading the
+//!   truth files of the eval footage.
+//! - `examples/`: the programs behind the tables in docs/ (`eval_blinks`,
+//!   `eval_hints`, `measure_*`, `alter_clip`, `probe_faces`), each with the
+//!   command that reproduces its table in its first lines.
+//!
+//! The shipped binary never links this crate; the main crate's tests use it
+//! as a dev-dependency.
+
+pub mod alter;
+pub mod eval;

@@ -1,0 +1,18 @@
+//! Per-frame measures: a frame and the face perception found in it, turned
+//! into numbers. Pure functions and small meters that remember a second or so
+//! of their own history; no camera, clock or file.
+//!
+//! In pipeline order: how open the eyes are (`eyes`), where the head points
+//! (`pose`), how the face is lit (`lighting`), how sharp and clean the picture
+//! is (`quality`), what covers the face (`occlusion`), whether the room's lamp
+//! pulses (`flicker`), and the person's own levels these are judged against
+//! (`baseline`). `nan` writes a value that was not measured as JSON `null`.
+
+pub mod baseline;
+pub mod eyes;
+pub mod flicker;
+pub mod lighting;
+pub mod nan;
+pub mod occlusion;
+pub mod pose;
+pub mod quality;

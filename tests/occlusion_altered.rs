@@ -1,0 +1,109 @@
+//! The occlusion measures on the project's fixture photo altered by the
+//! evaluation tooling (`lc_eval::alter`): each drawn occlusion raises its own
+//! condition and nothing else. (Moved here from the unit tests of
+//! `measure::occlusion` when the alterations left the product crate.)
+
+use lc_eval::alter::{apply, Alteration};
+use liveness_coach::frame::Frame;
+use liveness_coach::measure::occlusion::{measure, OcclusionMeasures};
+use std::sync::OnceLock;
+
+/// The project's fixture photo and its mesh landmarks (no glasses, nothing
+/// over the face).
+fn astronaut() -> &'static (Frame, Vec<[f32; 3]>) {
+    static SCENE: OnceLock<(Frame, Vec<[f32; 3]>)> = OnceLock::new();
+    SCENE.get_or_init(|| {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/astronaut.png");
+        let mut frame = Frame::default();
+        liveness_coach::source::images::load_into(&path, &mut frame).expect("fixture loads");
+        let files = liveness_coach::models::ModelFiles::embedded().expect("models");
+        let mut p = liveness_coach::vision::Perception::new(&files, false).expect("perception");
+        let face = p
+            .process(&frame, &mut ())
+            .expect("runs")
+            .face
+            .expect("a face");
+        (frame, face.landmarks)
+    })
+}
+
+fn fired(m: &OcclusionMeasures) -> Vec<&'static str> {
+    [
+        ("glasses", m.glasses()),
+        ("sunglasses", m.sunglasses()),
+        ("glare", m.glare()),
+        ("mask", m.mask()),
+        ("hat", m.hat()),
+        ("hand_over_face", m.hand_over_face()),
+    ]
+    .iter()
+    .filter(|c| c.1)
+    .map(|c| c.0)
+    .collect()
+}
+
+fn altered(alt: Alteration) -> OcclusionMeasures {
+    let (frame, lm) = astronaut();
+    let mut f = frame.clone();
+    assert!(apply(&alt, &mut f, Some(lm)));
+    measure(&f, lm).expect("measures")
+}
+
+fn gray(f: &Frame) -> Frame {
+    let mut g = f.clone();
+    for px in g.rgb.chunks_exact_mut(3) {
+        let l = (0.299 * px[0] as f32 + 0.587 * px[1] as f32 + 0.114 * px[2] as f32) as u8;
+        px.copy_from_slice(&[l, l, l]);
+    }
+    g
+}
+
+/// A known false alarm, kept visible rather than tuned away: the
+/// astronaut's smile (teeth and lips brighter than the mouth's edges)
+/// leaves a lower face with little that differs from skin
+/// (`lower_far` 0.032 under `HAND_MAX_FAR` 0.04, `mouth_line` -0.03),
+/// which reads as a hand. docs/occlusion.md lists it.
+const KNOWN_FALSE_ALARM: &str = "hand_over_face";
+
+#[test]
+fn each_alteration_raises_its_code() {
+    for (alt, code) in [
+        (Alteration::Sunglasses, "sunglasses"),
+        (Alteration::Glare, "glare"),
+        (Alteration::Mask, "mask"),
+        (Alteration::Hand, "hand_over_face"),
+        (Alteration::Brim, "hat"),
+    ] {
+        let m = altered(alt);
+        let f = fired(&m);
+        assert!(f.contains(&code), "{alt}: {f:?} {m:?}");
+        // Nothing else, but the frame and bridge of sunglasses are glasses.
+        let others: Vec<_> = f
+            .iter()
+            .filter(|&&c| {
+                c != code && c != KNOWN_FALSE_ALARM && !(code == "sunglasses" && c == "glasses")
+            })
+            .collect();
+        assert!(others.is_empty(), "{alt}: also {others:?} {m:?}");
+    }
+}
+
+#[test]
+fn grayscale_mask_and_sunglasses_still_show() {
+    let (frame, lm) = astronaut();
+    for (alt, check) in [
+        (
+            Alteration::Mask,
+            OcclusionMeasures::mask as fn(&OcclusionMeasures) -> bool,
+        ),
+        (Alteration::Sunglasses, OcclusionMeasures::sunglasses),
+        (Alteration::Brim, OcclusionMeasures::hat),
+    ] {
+        let mut f = frame.clone();
+        apply(&alt, &mut f, Some(lm));
+        let m = measure(&gray(&f), lm).expect("measures");
+        assert!(check(&m), "{alt}: {m:?}");
+        assert_eq!(m.lower_chroma, 0.0);
+    }
+}
