@@ -27,6 +27,9 @@ MODELS = {
     "face_detection_short_range.onnx": (128, (-1.0, 1.0)),
     "face_landmark.onnx": (192, (0.0, 1.0)),
     "iris_landmark.onnx": (64, (0.0, 1.0)),
+    "face_detection_full_range.onnx": (192, (-1.0, 1.0)),
+    "palm_detection_lite.onnx": (192, (0.0, 1.0)),
+    "hand_landmark_lite.onnx": (224, (0.0, 1.0)),
 }
 
 # Rough fixed crops of tests/fixtures/astronaut.png (512x512), (left, top, right,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerate the ONNX face models in models/ from Google MediaPipe's PyPI wheel,
-# following the recipe in models/PROVENANCE.md, and check that the regenerated
-# models compute the same outputs as the committed ones.
+# Regenerate the ONNX face and hand models in models/ from Google MediaPipe's PyPI
+# wheel, following the recipe in models/PROVENANCE.md, check each converted model
+# against the original .tflite run by TensorFlow Lite, and check that the
+# regenerated models compute the same outputs as the committed ones.
 #
 # Usage: scripts/regenerate-models.sh [OUTPUT_DIR]
 #   OUTPUT_DIR  where the regenerated files and their SHA256SUMS go
@@ -20,6 +21,18 @@
 # instead. The committed files stay the pinned reference: this script never
 # writes into models/.
 #
+# palm_detection_full and hand_landmark_full are converted too but not committed
+# (hand_landmark_full.onnx is about 11 MB; see PROVENANCE.md for the choice).
+# face_detection_full_range exists in the wheel only as
+# face_detection_full_range_sparse.tflite, which tf2onnx cannot read (TensorFlow's
+# interpreter crashes in get_tensor_details on its sparse weights):
+# scripts/densify_tflite.py first rewrites it with dense weights, exactly.
+# face_landmark_with_attention.tflite is tried at the end for the record only:
+# tf2onnx leaves its MediaPipe custom ops unconverted (see PROVENANCE.md).
+# The MediaPipe graph options quoted in PROVENANCE.md (anchors, input sizes and
+# ranges, decoding) are written to OUTPUT_DIR/mediapipe-graphs.txt, read from the
+# graphs compiled into the wheel's _framework_bindings .so.
+#
 # canonical_face_model.obj and geometry_pipeline_metadata_landmarks.pbtxt are not
 # regenerated: they come from MediaPipe's source tree, and the mediapipe==0.10.21
 # wheel does not ship them (its mediapipe/modules/face_geometry/data/ holds only an
@@ -37,12 +50,23 @@ WHEEL_SHA256=05dc4a9e593655a79558d05d6227d31018c2537a4bd3362b51e230cf22aecfe3
 CONVERT_PACKAGES=("tensorflow-cpu==2.15.1" "tf2onnx==1.17.0" "onnx==1.16.2" "numpy<2")
 # Only for the output check, installed afterwards without changing any of the above.
 CHECK_PACKAGES=("onnxruntime==1.19.2" "pillow==10.4.0")
-# model stem, input tensor name (for --inputs-as-nchw)
+# output stem, input tensor name (for --inputs-as-nchw), wheel member under
+# mediapipe/modules/. Input names are tf.lite.Interpreter's get_input_details().
 MODELS=(
-    "face_detection_short_range input"
-    "face_landmark input_1"
-    "iris_landmark input_1"
+    "face_detection_short_range input face_detection/face_detection_short_range.tflite"
+    "face_landmark input_1 face_landmark/face_landmark.tflite"
+    "iris_landmark input_1 iris_landmark/iris_landmark.tflite"
+    "face_detection_full_range input_1 face_detection/face_detection_full_range_sparse.tflite"
+    "palm_detection_lite input_1 palm_detection/palm_detection_lite.tflite"
+    "palm_detection_full input_1 palm_detection/palm_detection_full.tflite"
+    "hand_landmark_lite input_1 hand_landmark/hand_landmark_lite.tflite"
+    "hand_landmark_full input_1 hand_landmark/hand_landmark_full.tflite"
 )
+ATTENTION_MEMBER=face_landmark/face_landmark_with_attention.tflite
+# MediaPipe subgraphs whose options are printed to mediapipe-graphs.txt.
+GRAPHS=(FaceDetectionShortRange FaceDetectionFullRange FaceDetection PalmDetectionCpu
+    PalmDetectionDetectionToRoi PalmDetectionModelLoader HandLandmarkCpu
+    HandLandmarkLandmarksToRoi HandLandmarkModelLoader)
 GEOMETRY_FILES=(canonical_face_model.obj geometry_pipeline_metadata_landmarks.pbtxt)
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -132,14 +156,10 @@ with zipfile.ZipFile(wheel) as z:
 EOF
 }
 
-tflite_members=()
+tflite_members=("mediapipe/modules/$ATTENTION_MEMBER")
 for entry in "${MODELS[@]}"; do
-    read -r stem _ <<<"$entry"
-    case $stem in
-    face_detection_short_range) dir=face_detection ;;
-    *) dir=$stem ;;
-    esac
-    tflite_members+=("mediapipe/modules/$dir/$stem.tflite")
+    read -r _ _ member <<<"$entry"
+    tflite_members+=("mediapipe/modules/$member")
 done
 missing=$(extract "$WORK/tflite" "${tflite_members[@]}")
 [[ -z "$missing" ]] || die "not in the wheel: $missing"
@@ -147,9 +167,15 @@ missing=$(extract "$WORK/tflite" "${tflite_members[@]}")
 # --- conversion ----------------------------------------------------------------------
 written=()
 for entry in "${MODELS[@]}"; do
-    read -r stem input <<<"$entry"
-    log "converting $stem.tflite (input $input as NCHW, opset 13)"
-    if ! "$VPY" -m tf2onnx.convert --tflite "$WORK/tflite/$stem.tflite" --output "$OUT/$stem.onnx" \
+    read -r stem input member <<<"$entry"
+    src="$WORK/tflite/$(basename "$member")"
+    if [[ "$src" == *_sparse.tflite ]]; then
+        log "densifying $(basename "$member") (sparse weights; tf2onnx cannot read them)"
+        "$VPY" "$SCRIPT_DIR/densify_tflite.py" "$src" "$WORK/$stem.dense.tflite" >&2
+        src="$WORK/$stem.dense.tflite"
+    fi
+    log "converting $(basename "$src") to $stem.onnx (input $input as NCHW, opset 13)"
+    if ! "$VPY" -m tf2onnx.convert --tflite "$src" --output "$OUT/$stem.onnx" \
         --opset 13 --inputs-as-nchw "$input" >"$WORK/tf2onnx-$stem.log" 2>&1; then
         tail -n 30 "$WORK/tf2onnx-$stem.log" >&2
         die "tf2onnx failed on $stem"
@@ -184,6 +210,8 @@ log "wrote $OUT/SHA256SUMS"
 while read -r sum name; do
     if grep -qx "$sum  $name" "$COMMITTED/SHA256SUMS"; then
         log "$name: same bytes as the committed file"
+    elif ! grep -q "  $name\$" "$COMMITTED/SHA256SUMS"; then
+        log "$name: not committed (converted for comparison only)"
     else
         log "$name: bytes differ from models/SHA256SUMS (expected for .onnx)"
     fi
@@ -193,7 +221,32 @@ done <"$OUT/SHA256SUMS"
 log "installing ${CHECK_PACKAGES[*]} for the output check (pinned tools left unchanged)"
 "$VPY" -m pip freeze >"$WORK/constraints.txt"
 "$VPY" -m pip install --quiet -c "$WORK/constraints.txt" "${CHECK_PACKAGES[@]}"
+log "checking every converted model against its original .tflite (TensorFlow Lite)"
+"$VPY" "$SCRIPT_DIR/check_onnx_vs_tflite.py" "$WORK/tflite" "$OUT"
 log "comparing outputs: committed models/ vs regenerated"
 "$VPY" "$SCRIPT_DIR/compare_models.py" "$COMMITTED" "$OUT"
+
+# --- MediaPipe's own graph options, for PROVENANCE.md ----------------------------------
+"$VPY" "$SCRIPT_DIR/mediapipe_graphs.py" "$WHEEL" "${GRAPHS[@]}" >"$OUT/mediapipe-graphs.txt"
+log "wrote $OUT/mediapipe-graphs.txt (graph options compiled into the wheel)"
+
+# --- face_landmark_with_attention: for the record, never written to OUTPUT_DIR ---------
+att="$WORK/tflite/$(basename "$ATTENTION_MEMBER")"
+log "trying $(basename "$att") (expected not to be usable: MediaPipe custom ops)"
+if "$VPY" -m tf2onnx.convert --tflite "$att" --output "$WORK/attention.onnx" --opset 13 \
+    --inputs-as-nchw input_1 >"$WORK/tf2onnx-attention.log" 2>&1; then
+    grep -o "Unsupported ops: .*" "$WORK/tf2onnx-attention.log" | sed 's/^/    tf2onnx: /' >&2 || true
+    "$VPY" - "$WORK/attention.onnx" <<'EOF' >&2 || true
+import sys, onnxruntime as ort
+try:
+    ort.InferenceSession(sys.argv[1], providers=["CPUExecutionProvider"])
+    print("    face_landmark_with_attention.onnx LOADS in onnxruntime: update PROVENANCE.md")
+except Exception as e:
+    print("    onnxruntime refuses it:", str(e).splitlines()[0][:300])
+EOF
+else
+    log "tf2onnx failed on $(basename "$att"):"
+    tail -n 5 "$WORK/tf2onnx-attention.log" >&2
+fi
 
 log "done in $((SECONDS - START)) s; regenerated files in $OUT"
