@@ -196,6 +196,7 @@ messages! {
     PromptNod => "Nod your head", "请点头";
     ThenBack => "then face the camera again", "然后转回正对摄像头";
     PromptOf => "Prompt {i} of {n}", "第 {i}/{n} 个动作";
+    TryAgain => "Not yet, {reason}. Try again", "没通过：{reason}。请再试一次";
     PromptPassed => "Done", "完成";
     PromptFailed => "Not accepted", "未通过";
     ResultTitle => "Result", "结果";

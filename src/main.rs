@@ -92,6 +92,10 @@ enum Command {
         /// Time limit of each prompt, in seconds.
         #[arg(long, value_name = "SECS", default_value_t = liveness_coach::session::PROMPT_TIMEOUT_S)]
         prompt_timeout: f64,
+        /// Fail a prompt at its first too-fast or too-slow movement, as some real checks do
+        /// (default: keep the prompt open and coach each try until its time limit).
+        #[arg(long)]
+        strict: bool,
         /// Save the session's results as JSON (`-` for standard output).
         #[arg(long, value_name = "PATH")]
         report: Option<PathBuf>,
@@ -190,6 +194,7 @@ fn practice_session(
     seed: Option<u64>,
     no_intro: bool,
     prompt_timeout: f64,
+    strict: bool,
 ) -> anyhow::Result<SessionConfig> {
     check_timeout(prompt_timeout)?;
     // Given prompts are asked in the order given; otherwise all four, shuffled.
@@ -211,6 +216,7 @@ fn practice_session(
         prompt_timeout_s: prompt_timeout,
         intro: !no_intro,
         wait_for_key: false,
+        strict,
     })
 }
 
@@ -259,30 +265,33 @@ fn main() -> ExitCode {
             seed,
             no_intro,
             prompt_timeout,
+            strict,
             report,
             report_dir,
             record,
             landmarks,
             eyes,
             window,
-        } => practice_session(challenges, seed, no_intro, prompt_timeout).and_then(|session| {
-            cmd::practice::run(&cmd::practice::PracticeArgs {
-                camera,
-                source,
-                headless,
-                session,
-                report,
-                report_dir,
-                record,
-                landmarks,
-                models: cli.models,
-                options: AnalyzerOptions {
-                    eye_source: eye_source(eyes),
-                },
-                lang,
-                window,
-            })
-        }),
+        } => practice_session(challenges, seed, no_intro, prompt_timeout, strict).and_then(
+            |session| {
+                cmd::practice::run(&cmd::practice::PracticeArgs {
+                    camera,
+                    source,
+                    headless,
+                    session,
+                    report,
+                    report_dir,
+                    record,
+                    landmarks,
+                    models: cli.models,
+                    options: AnalyzerOptions {
+                        eye_source: eye_source(eyes),
+                    },
+                    lang,
+                    window,
+                })
+            },
+        ),
         Command::Check {
             camera,
             source,

@@ -146,29 +146,40 @@ fn turns_done_four_times_too_fast_fail_as_too_fast() {
         .status()
         .expect("ffmpeg runs");
     assert!(st.success());
-    let out_path = tmp("fast.json");
-    let out = run(&[
-        "practice",
-        "--source",
-        fast.to_str().expect("path"),
-        "--headless",
-        "--no-intro",
-        "--challenges",
-        "turn_right",
-        "--report",
-        out_path.to_str().expect("path"),
-    ]);
-    assert!(out.status.success());
-    let doc = report(&out_path);
-    let p = prompts(&doc);
-    assert_eq!(
-        p,
-        vec![("turn_right".into(), false, Some("too_fast".into()))]
-    );
-    let secs = doc["prompts"][0]["movement_s"]
-        .as_f64()
-        .expect("movement time");
-    assert!(secs < 0.7 && secs > 0.2, "{secs}");
+    // Coached (the default) the prompt stays open and the too-fast turn is
+    // a try that explains the failure; --strict fails on it at once.
+    for strict in [false, true] {
+        let out_path = tmp(&format!("fast-{strict}.json"));
+        let mut args = vec![
+            "practice",
+            "--source",
+            fast.to_str().expect("path"),
+            "--headless",
+            "--no-intro",
+            "--challenges",
+            "turn_right",
+            "--report",
+            out_path.to_str().expect("path"),
+        ];
+        if strict {
+            args.push("--strict");
+        }
+        let out = run(&args);
+        assert!(out.status.success());
+        let doc = report(&out_path);
+        let p = prompts(&doc);
+        assert_eq!(
+            p,
+            vec![("turn_right".into(), false, Some("too_fast".into()))],
+            "strict {strict}"
+        );
+        let secs = doc["prompts"][0]["movement_s"]
+            .as_f64()
+            .expect("movement time");
+        assert!(secs < 0.7 && secs > 0.2, "{secs}");
+        let tries = doc["prompts"][0]["tries"].as_array().map_or(0, |t| t.len());
+        assert_eq!(tries > 0, !strict, "strict {strict}: {tries} tries");
+    }
 }
 
 #[test]

@@ -96,6 +96,7 @@ pub fn judge(doc: &AnalysisDoc, challenges: &[EventKind], timeout_s: f64) -> Vec
         prompt_timeout_s: timeout_s,
         intro: false,
         wait_for_key: false,
+        strict: false,
     });
     let mut tracker = EventTracker::default();
     let size = (doc.input.width, doc.input.height);

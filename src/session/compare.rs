@@ -128,6 +128,7 @@ mod tests {
                 end_frame: 30,
                 movement_s: Some(turn_s),
                 magnitude: Some(turn_deg),
+                tries: Vec::new(),
             }],
             start_s: 0.0,
             end_s: Some(5.0),

@@ -5,6 +5,14 @@
 //! what counts). On top of that a prompt fails when the movement is too
 //! fast for a check to see, too slow to finish, or the face is lost or leaves
 //! the oval while it is asked.
+//!
+//! Like real action checks, a prompt stays open until its time limit: a try
+//! that misses the bar (too fast, too slow, not far enough, the other way) is
+//! recorded as a [`Try`] with its reason, shown to the person, and the
+//! prompt passes at the first movement that meets the bar; at the limit it
+//! fails with the reason of the last try (or `timeout` when there was none).
+//! A strict judge ([`Judge::strict`]) fails at the first too-fast or
+//! too-slow movement instead, for people whose real check works that way.
 
 use crate::events::{Attempt, Outcome};
 
@@ -74,6 +82,17 @@ impl FailReason {
     }
 }
 
+/// A movement during a prompt that did not meet the bar.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Try {
+    pub reason: FailReason,
+    /// When the movement started and ended (seconds of the input's clock).
+    pub start_s: f64,
+    pub end_s: f64,
+    /// Its size: degrees from neutral for turns and nods, closure 0-1 for blinks.
+    pub magnitude: f32,
+}
+
 /// The outcome of one prompt.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PromptResult {
@@ -89,6 +108,9 @@ pub struct PromptResult {
     /// size (degrees from neutral for turns and nods, closure 0-1 for blinks).
     pub movement_s: Option<f64>,
     pub magnitude: Option<f32>,
+    /// The tries that missed the bar before the verdict, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tries: Vec<Try>,
 }
 
 /// What the judge sees on one frame.
@@ -117,8 +139,11 @@ pub struct Judge {
     pub start_s: f64,
     pub start_frame: u64,
     timeout_s: f64,
-    /// The best explanation so far, should time run out.
-    note: Option<(FailReason, Option<f64>, Option<f32>)>,
+    /// Fail at the first too-fast or too-slow movement (see the module doc).
+    pub strict: bool,
+    /// The tries that missed the bar so far; the last one explains a
+    /// timeout.
+    tries: Vec<Try>,
     missing_since: Option<f64>,
     outside_since: Option<f64>,
 }
@@ -147,10 +172,31 @@ impl Judge {
             start_s,
             start_frame,
             timeout_s,
-            note: None,
+            strict: false,
+            tries: Vec::new(),
             missing_since: None,
             outside_since: None,
         }
+    }
+
+    /// The same judge, failing at the first too-fast or too-slow movement.
+    pub fn strict(mut self, strict: bool) -> Judge {
+        self.strict = strict;
+        self
+    }
+
+    /// The tries that missed the bar so far.
+    pub fn tries(&self) -> &[Try] {
+        &self.tries
+    }
+
+    fn record_try(&mut self, reason: FailReason, e: &Event) {
+        self.tries.push(Try {
+            reason,
+            start_s: e.start_s,
+            end_s: e.end_s,
+            magnitude: e.magnitude,
+        });
     }
 
     /// Fraction of the time limit used at `t` (0-1).
@@ -175,6 +221,7 @@ impl Judge {
             end_frame: m.index,
             movement_s,
             magnitude,
+            tries: self.tries.clone(),
         }
     }
 
@@ -197,24 +244,34 @@ impl Judge {
         } else if m.face {
             self.outside_since = None;
         }
-        for e in m.events.iter().filter(|e| e.start_s >= self.start_s) {
+        let (start_s, kind) = (self.start_s, self.kind);
+        for e in m.events.iter().filter(|e| e.start_s >= start_s) {
             let dur = e.end_s - e.start_s;
             if e.kind == self.kind {
-                let reason = (dur < too_fast_s(self.kind)).then_some(FailReason::TooFast);
-                return Some(self.result(m, reason, Some(dur), Some(e.magnitude)));
-            }
-            if Some(e.kind) == opposite(self.kind) {
-                self.note = Some((FailReason::WrongDirection, Some(dur), Some(e.magnitude)));
+                if dur >= too_fast_s(self.kind) {
+                    return Some(self.result(m, None, Some(dur), Some(e.magnitude)));
+                }
+                if self.strict {
+                    return Some(self.result(
+                        m,
+                        Some(FailReason::TooFast),
+                        Some(dur),
+                        Some(e.magnitude),
+                    ));
+                }
+                self.record_try(FailReason::TooFast, e);
+            } else if Some(e.kind) == opposite(self.kind) {
+                self.record_try(FailReason::WrongDirection, e);
             }
         }
         for a in m
             .near_misses
             .iter()
-            .filter(|a| a.event.kind == self.kind && a.event.start_s >= self.start_s)
+            .filter(|a| a.event.kind == kind && a.event.start_s >= start_s)
         {
             let dur = a.event.end_s - a.event.start_s;
             match a.outcome {
-                Outcome::TooLong => {
+                Outcome::TooLong if self.strict => {
                     return Some(self.result(
                         m,
                         Some(FailReason::TooSlow),
@@ -222,9 +279,8 @@ impl Judge {
                         Some(a.event.magnitude),
                     ))
                 }
-                Outcome::TooSmall => {
-                    self.note = Some((FailReason::NotFarEnough, Some(dur), Some(a.event.magnitude)))
-                }
+                Outcome::TooLong => self.record_try(FailReason::TooSlow, &a.event),
+                Outcome::TooSmall => self.record_try(FailReason::NotFarEnough, &a.event),
                 Outcome::Done => {}
             }
         }
@@ -237,15 +293,28 @@ impl Judge {
                     Some(peak),
                 ));
             }
-            let (reason, dur, mag) = self.note.unwrap_or((FailReason::Timeout, None, None));
+            let (reason, dur, mag) = match self.tries.last() {
+                Some(k) => (k.reason, Some(k.end_s - k.start_s), Some(k.magnitude)),
+                None => (FailReason::Timeout, None, None),
+            };
             return Some(self.result(m, Some(reason), dur, mag));
         }
         None
     }
 
-    /// The session stops while this prompt is asked.
+    /// The session stops while this prompt is asked: the last try that
+    /// missed the bar explains it when there was one (a recording that ends
+    /// after a too-fast turn failed for being too fast), `ended` otherwise.
     pub fn abandon(&self, m: &Moment) -> PromptResult {
-        self.result(m, Some(FailReason::Ended), None, None)
+        match self.tries.last() {
+            Some(k) => self.result(
+                m,
+                Some(k.reason),
+                Some(k.end_s - k.start_s),
+                Some(k.magnitude),
+            ),
+            None => self.result(m, Some(FailReason::Ended), None, None),
+        }
     }
 }
 
@@ -290,16 +359,18 @@ mod tests {
 
     #[test]
     fn failures_carry_their_reason() {
-        // Too fast.
+        // Too fast, and nothing better before the limit.
         let mut j = Judge::new(EventKind::Nod, 0.0, 0, 8.0);
         let e = [ev(EventKind::Nod, 1.0, 1.2, 12.0)];
-        let r = j
+        assert!(j
             .push(&Moment {
                 events: &e,
                 ..at(1.2)
             })
-            .expect("verdict");
+            .is_none());
+        let r = j.push(&at(8.0)).expect("verdict");
         assert_eq!(r.reason, Some(FailReason::TooFast));
+        assert_eq!(r.tries.len(), 1);
         // Wrong way, then nothing: the timeout says "the other way".
         let mut j = Judge::new(EventKind::TurnLeft, 0.0, 0, 5.0);
         let e = [ev(EventKind::TurnRight, 1.0, 2.5, 9.0)];
@@ -346,5 +417,78 @@ mod tests {
                 ..at(2.1)
             })
             .is_none());
+    }
+
+    /// A too-fast first try is recorded, shown (`tries`) and the prompt
+    /// stays open: the good nod after it passes (issue 15: real action
+    /// checks keep the prompt open until the limit). A strict judge fails
+    /// on the first try instead.
+    #[test]
+    fn a_prompt_coaches_tries_until_one_meets_the_bar() {
+        let jerk = [ev(EventKind::Nod, 0.2, 0.4, 10.0)];
+        let good = [ev(EventKind::Nod, 2.0, 2.8, 12.0)];
+        let mut j = Judge::new(EventKind::Nod, 0.0, 0, 8.0);
+        assert!(j
+            .push(&Moment {
+                events: &jerk,
+                ..at(0.4)
+            })
+            .is_none());
+        assert_eq!(j.tries().len(), 1);
+        assert_eq!(j.tries()[0].reason, FailReason::TooFast);
+        let r = j
+            .push(&Moment {
+                events: &good,
+                ..at(2.8)
+            })
+            .expect("verdict");
+        assert!(r.passed, "{r:?}");
+        assert_eq!(r.tries.len(), 1);
+        assert_eq!(r.tries[0].reason, FailReason::TooFast);
+        assert_eq!(r.movement_s.map(|d| (d * 10.0).round()), Some(8.0));
+
+        let mut strict = Judge::new(EventKind::Nod, 0.0, 0, 8.0).strict(true);
+        let r = strict
+            .push(&Moment {
+                events: &jerk,
+                ..at(0.4)
+            })
+            .expect("strict verdict at the first try");
+        assert_eq!(r.reason, Some(FailReason::TooFast));
+    }
+
+    /// Too slow and not far enough are tries too; at the limit the last
+    /// one is the reason.
+    #[test]
+    fn the_last_try_explains_the_timeout() {
+        let slow = [Attempt {
+            event: ev(EventKind::TurnLeft, 0.5, 4.0, 12.0),
+            outcome: Outcome::TooLong,
+        }];
+        let small = [Attempt {
+            event: ev(EventKind::TurnLeft, 4.5, 5.5, 5.0),
+            outcome: Outcome::TooSmall,
+        }];
+        let mut j = Judge::new(EventKind::TurnLeft, 0.0, 0, 8.0);
+        for (t, a) in [(4.0, &slow), (5.5, &small)] {
+            assert!(j
+                .push(&Moment {
+                    near_misses: a,
+                    ..at(t)
+                })
+                .is_none());
+        }
+        let r = j.push(&at(8.0)).expect("verdict");
+        assert_eq!(r.reason, Some(FailReason::NotFarEnough));
+        let reasons: Vec<_> = r.tries.iter().map(|k| k.reason).collect();
+        assert_eq!(reasons, [FailReason::TooSlow, FailReason::NotFarEnough]);
+        let mut strict = Judge::new(EventKind::TurnLeft, 0.0, 0, 8.0).strict(true);
+        let r = strict
+            .push(&Moment {
+                near_misses: &slow,
+                ..at(4.0)
+            })
+            .expect("strict verdict");
+        assert_eq!(r.reason, Some(FailReason::TooSlow));
     }
 }

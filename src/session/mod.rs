@@ -15,7 +15,7 @@ use crate::events::EventTracker;
 use crate::hints::framing::Framing;
 use crate::record::FrameRecord;
 use crate::record::{Event, EventKind};
-pub use judge::{FailReason, Judge, Moment, PromptResult};
+pub use judge::{FailReason, Judge, Moment, PromptResult, Try};
 
 /// Time the face must sit in the oval before the hold-still step.
 pub const CENTRE_S: f64 = 1.0;
@@ -53,6 +53,9 @@ pub struct SessionConfig {
     /// Wait for Space on the get-ready screen (live); a recording goes on
     /// by itself once a face is seen.
     pub wait_for_key: bool,
+    /// Fail a prompt at its first too-fast or too-slow movement instead of
+    /// coaching tries until the time limit (`judge::Judge::strict`).
+    pub strict: bool,
 }
 
 impl Default for SessionConfig {
@@ -64,6 +67,7 @@ impl Default for SessionConfig {
             prompt_timeout_s: PROMPT_TIMEOUT_S,
             intro: true,
             wait_for_key: false,
+            strict: false,
         }
     }
 }
@@ -253,12 +257,10 @@ impl Session {
         };
         match a.order.get(a.results.len()) {
             Some(&kind) => {
-                self.phase = Phase::Prompt(Judge::new(
-                    kind,
-                    m.time_s,
-                    m.index,
-                    self.config.prompt_timeout_s,
-                ))
+                self.phase = Phase::Prompt(
+                    Judge::new(kind, m.time_s, m.index, self.config.prompt_timeout_s)
+                        .strict(self.config.strict),
+                )
             }
             None => self.end_attempt(Some(m), m.time_s),
         }
@@ -382,6 +384,15 @@ impl Session {
             && self
                 .restarted_s
                 .is_some_and(|r| self.last_t - r < UNSTEADY_SHOW_S)
+    }
+
+    /// The last try of the prompt being asked that missed the bar, to show
+    /// what to change while the prompt stays open.
+    pub fn last_try(&self) -> Option<&Try> {
+        match &self.phase {
+            Phase::Prompt(j) => j.tries().last(),
+            _ => None,
+        }
     }
 
     /// The verdict shown after the last prompt, for the between-prompts pause.

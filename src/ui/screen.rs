@@ -13,7 +13,7 @@ use crate::hints::framing;
 use crate::i18n::{Lang, Msg};
 use crate::record::EventKind;
 use crate::record::HintCode;
-use crate::session::{compare, Phase, PromptResult};
+use crate::session::{compare, Phase, PromptResult, Try};
 
 /// Which screen the session is on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,6 +38,8 @@ pub struct View {
     pub countdown: Option<u32>,
     /// The last verdict of this attempt.
     pub last: Option<PromptResult>,
+    /// The last try of the prompt being asked that missed the bar.
+    pub last_try: Option<Try>,
     /// This attempt's verdicts and its number.
     pub results: Vec<PromptResult>,
     pub attempt: u32,
@@ -75,6 +77,7 @@ impl View {
         self.progress = s.progress();
         self.countdown = s.countdown();
         self.last = s.last_result().cloned();
+        self.last_try = s.last_try().copied();
         let attempt = s.current();
         self.attempt = attempt.map_or(0, |a| a.number);
         self.results.clear();
@@ -217,6 +220,17 @@ impl Renderer {
             Screen::Centre => (lang.text(Msg::FitOval).into(), String::new(), WHITE),
             Screen::Hold => (lang.text(Msg::LookAndHold).into(), String::new(), WHITE),
             Screen::Prompt => match view.prompt {
+                // A try that missed the bar: what to change, while the
+                // prompt stays open.
+                Some((_, _, k)) if view.last_try.is_some() => (
+                    lang.prompt(k).into(),
+                    view.last_try
+                        .map(|t| {
+                            lang.fill(Msg::TryAgain, &[("reason", lang.text(t.reason.message()))])
+                        })
+                        .unwrap_or_default(),
+                    WHITE,
+                ),
                 Some((i, n, k)) => (
                     lang.prompt(k).into(),
                     {
@@ -510,6 +524,28 @@ mod tests {
         assert!(early > 3 * late && late > 0, "{early} vs {late}");
     }
 
+    /// A try that missed the bar replaces the "prompt i of n" line with
+    /// what to change, in both languages, while the prompt stays open.
+    #[test]
+    fn a_missed_try_says_what_to_change() {
+        let plain = prompt_view(0.5);
+        let tried = View {
+            last_try: Some(Try {
+                reason: FailReason::TooFast,
+                start_s: 0.2,
+                end_s: 0.4,
+                magnitude: 10.0,
+            }),
+            ..prompt_view(0.5)
+        };
+        let band = W * 4..W * (H / 5);
+        for lang in [Lang::En, Lang::Zh] {
+            let a = render(&plain, lang);
+            let b = render(&tried, lang);
+            assert_ne!(a[band.clone()], b[band.clone()], "{lang:?}");
+        }
+    }
+
     #[test]
     fn the_prompt_is_written_at_the_top_in_either_language() {
         let en = render(&prompt_view(0.5), Lang::En);
@@ -541,6 +577,7 @@ mod tests {
             end_frame: 60,
             movement_s: Some(0.2),
             magnitude: Some(12.0),
+            tries: Vec::new(),
         };
         let mut v = View {
             screen: Screen::Result,
