@@ -19,6 +19,9 @@
 //! - `analysis`: one frame's path through all of the above
 //!   (`Analyzer::step`), and a whole source.
 //! - `coach`: analysis + hints + session on one frame, live and headless.
+//! - `document`: the ID-document check's pure core so far: MRZ formats and
+//!   check digits, Chinese resident ID numbers, dates and expiry, comparing
+//!   the name a person will type with the document's.
 //! - `ui`: the window's pixels: font, shapes, screens.
 //! - `report`: JSON, terminal summary, verdict, plots, HTML page.
 //! - `live`: capture thread, inference thread, window loop, recording.
@@ -42,6 +45,7 @@ pub mod hints;
 pub mod session;
 pub mod analysis;
 pub mod coach;
+pub mod document;
 pub mod ui;
 pub mod report;
 pub mod live;

@@ -1,0 +1,12 @@
+//! The photo of an identity document: would a KYC check accept it, and what
+//! does it say the person will type.
+//!
+//! Pure functions over an RGB picture and data: no files, no clock ("today"
+//! is an argument). `mrz` reads machine-readable zones and their check
+//! digits, `cnid` the Chinese resident ID number and validity dates,
+//! `names` compares a name as typed with the document's.
+
+pub mod cnid;
+pub mod date;
+pub mod mrz;
+pub mod names;

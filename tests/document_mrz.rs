@@ -1,0 +1,73 @@
+//! The MRZ texts of the evaluation specimens (`../shared/eval/documents/
+//! labels.csv`, research licence, never copied here): every one parses,
+//! and its check digits are valid except where the specimen prints invalid
+//! ones on purpose. Skipped with a message where the data is absent.
+
+mod common;
+
+use liveness_coach::document::date::Date;
+use liveness_coach::document::mrz::{parse, MrzFormat};
+
+/// Specimens whose printed check digits are wrong, and the checks that
+/// fail: the Interpol prototype passport (its source says so).
+const INVALID_ON_PURPOSE: &[(&str, &[&str])] =
+    &[("passports__Interpol.png", &["expiry_date", "composite"])];
+
+#[test]
+fn specimen_mrz_texts_parse_and_verify() {
+    let Some(dir) = common::eval_dir("documents", "specimen_mrz_texts_parse_and_verify") else {
+        return;
+    };
+    let csv = std::fs::read_to_string(dir.join("labels.csv")).expect("labels.csv");
+    let mut header = Vec::new();
+    let today = Date::new(2026, 12, 2).expect("date");
+    let mut n = 0;
+    let mut formats = std::collections::BTreeMap::new();
+    for (i, line) in csv.lines().enumerate() {
+        let cols: Vec<&str> = line.split(',').collect();
+        if i == 0 {
+            header = cols.iter().map(|s| s.to_string()).collect();
+            continue;
+        }
+        let col = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .and_then(|j| cols.get(j).copied())
+                .unwrap_or("")
+        };
+        let text = col("mrz_text");
+        if text.is_empty() {
+            continue;
+        }
+        n += 1;
+        let file = col("file");
+        let lines: Vec<&str> = text.split('|').collect();
+        let m = parse(&lines, today).unwrap_or_else(|e| panic!("{file}: {e}"));
+        *formats.entry(m.format.name()).or_insert(0) += 1;
+        assert!(!m.surname.is_empty(), "{file}: no surname");
+        assert!(
+            m.repairs.is_empty(),
+            "{file}: a transcription needs no repair: {:?}",
+            m.repairs
+        );
+        let failed = m.failed_checks();
+        let expected = INVALID_ON_PURPOSE
+            .iter()
+            .find(|(f, _)| *f == file)
+            .map(|(_, c)| c.to_vec())
+            .unwrap_or_default();
+        assert_eq!(failed, expected, "{file}: {:?}", m.checks);
+        assert!(m.problems.is_empty(), "{file}: {:?}", m.problems);
+        // Kinds agree with the label (visas and the TD2 example are `other`).
+        let kind = col("kind");
+        if kind == "passport" {
+            assert_eq!(m.format, MrzFormat::Td3, "{file}");
+        }
+        if m.format == MrzFormat::Td1 {
+            assert_eq!(kind, "id_card", "{file}");
+        }
+    }
+    eprintln!("{n} specimen MRZ texts: {formats:?}; invalid on purpose: {INVALID_ON_PURPOSE:?}");
+    assert_eq!(n, 25, "labels.csv has 25 MRZ texts");
+}
