@@ -126,8 +126,8 @@ pub fn edits(a: &str, b: &str) -> Vec<Edit> {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
@@ -290,9 +290,9 @@ pub fn compare(typed: &str, surname: &str, given_names: &str) -> NameComparison 
     let ss: Vec<&str> = surname.split_whitespace().collect();
     let given_first = format!("{}{}", squash(&gs), squash(&ss));
     let surname_first = format!("{}{}", squash(&ss), squash(&gs));
-    if !tw.is_empty() && typed_join.iter().any(|t| *t == given_first) {
+    if !tw.is_empty() && typed_join.contains(&given_first) {
         same_letters = true;
-    } else if !tw.is_empty() && !gs.is_empty() && typed_join.iter().any(|t| *t == surname_first) {
+    } else if !tw.is_empty() && !gs.is_empty() && typed_join.contains(&surname_first) {
         same_letters = true;
         diffs.push(Difference::OrderSwapped);
     }
@@ -419,7 +419,7 @@ pub fn compare_chinese(typed: &str, card_name: &str) -> NameComparison {
     let t: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
     let mut differences = Vec::new();
     if t != card_name {
-        if t.chars().all(|c| c.is_ascii()) {
+        if t.is_ascii() {
             differences.push(Difference::OtherScript {
                 typed: typed.to_string(),
             });
