@@ -1,7 +1,8 @@
-//! The occlusion measures on the project's fixture photo altered by the
-//! evaluation tooling (`lc_eval::alter`): each drawn occlusion raises its own
-//! condition and nothing else. (Moved here from the unit tests of
-//! `measure::occlusion` when the alterations left the product crate.)
+//! The occlusion measures on the project's fixture photo: clean, altered by
+//! the evaluation tooling (`lc_eval::alter`; each drawn occlusion raises its
+//! own condition and nothing else), and on degenerate input. (Moved here
+//! from the unit tests of `measure::occlusion` when the alterations left the
+//! product crate.)
 
 use lc_eval::alter::{apply, Alteration};
 use liveness_coach::frame::Frame;
@@ -106,4 +107,72 @@ fn grayscale_mask_and_sunglasses_still_show() {
         assert!(check(&m), "{alt}: {m:?}");
         assert_eq!(m.lower_chroma, 0.0);
     }
+}
+
+#[test]
+fn clean_face_raises_nothing() {
+    let (frame, lm) = astronaut();
+    for f in [frame.clone(), gray(frame)] {
+        let m = measure(&f, lm).expect("measures");
+        let fired: Vec<_> = fired(&m)
+            .into_iter()
+            .filter(|&c| c != KNOWN_FALSE_ALARM)
+            .collect();
+        assert!(fired.is_empty(), "{fired:?} {m:?}");
+    }
+}
+
+#[test]
+fn never_panics_on_bad_input() {
+    let (frame, lm) = astronaut();
+    let far: Vec<[f32; 3]> = lm.iter().map(|p| [p[0] + 1e6, p[1], p[2]]).collect();
+    let huge: Vec<[f32; 3]> = lm.iter().map(|p| [p[0] * 1e30, p[1] * 1e30, 0.0]).collect();
+    let shrunk: Vec<[f32; 3]> = lm.iter().map(|p| [p[0] / 60.0, p[1] / 60.0, 0.0]).collect();
+    let nan = vec![[f32::NAN; 3]; 468];
+    let flat = vec![[0.0f32; 3]; 468];
+    let half: Vec<[f32; 3]> = lm.iter().map(|p| [p[0] - 230.0, p[1], p[2]]).collect();
+    for lms in [&far, &huge, &nan, &flat] {
+        assert!(measure(frame, lms).is_none());
+    }
+    assert!(measure(frame, &lm[..100]).is_none());
+    // Half the face off the frame: measured or not, but no panic, and
+    // conditions on NaN measures are false.
+    if let Some(m) = measure(frame, &half) {
+        let _ = fired(&m);
+    }
+    for (w, h) in [(1, 1), (2, 1), (7, 5), (40, 30)] {
+        let f = Frame::from_rgb(w, h, vec![90; (w * h * 3) as usize]).unwrap();
+        for lms in [lm, &shrunk, &far, &nan] {
+            if let Some(m) = measure(&f, lms) {
+                let _ = fired(&m);
+            }
+        }
+    }
+    let mut bad = frame.clone();
+    bad.rgb.pop();
+    assert!(measure(&bad, lm).is_none());
+    let nan_measures = OcclusionMeasures {
+        skin_luma: f32::NAN,
+        eye_dark_gap: f32::NAN,
+        eye_dark_diff: f32::NAN,
+        eye_dark: f32::NAN,
+        eye_bright: f32::NAN,
+        glare: f32::NAN,
+        bridge_line: f32::NAN,
+        rim_line: f32::NAN,
+        bridge_ridge: f32::NAN,
+        rim_ridge: f32::NAN,
+        temple_line: f32::NAN,
+        lower_chroma: f32::NAN,
+        lower_luma: f32::NAN,
+        lower_far: f32::NAN,
+        mouth_line: f32::NAN,
+        lower_texture: f32::NAN,
+        forehead_dark: f32::NAN,
+        forehead_luma: f32::NAN,
+        glabella_luma: f32::NAN,
+        brow_contrast: f32::NAN,
+        texture_asymmetry: f32::NAN,
+    };
+    assert!(fired(&nan_measures).is_empty());
 }
