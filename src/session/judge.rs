@@ -140,7 +140,7 @@ pub struct Judge {
     pub start_frame: u64,
     timeout_s: f64,
     /// Fail at the first too-fast or too-slow movement (see the module doc).
-    pub strict: bool,
+    strict: bool,
     /// The tries that missed the bar so far; the last one explains a
     /// timeout.
     tries: Vec<Try>,
@@ -293,11 +293,7 @@ impl Judge {
                     Some(peak),
                 ));
             }
-            let (reason, dur, mag) = match self.tries.last() {
-                Some(k) => (k.reason, Some(k.end_s - k.start_s), Some(k.magnitude)),
-                None => (FailReason::Timeout, None, None),
-            };
-            return Some(self.result(m, Some(reason), dur, mag));
+            return Some(self.explained(m, FailReason::Timeout));
         }
         None
     }
@@ -306,6 +302,12 @@ impl Judge {
     /// missed the bar explains it when there was one (a recording that ends
     /// after a too-fast turn failed for being too fast), `ended` otherwise.
     pub fn abandon(&self, m: &Moment) -> PromptResult {
+        self.explained(m, FailReason::Ended)
+    }
+
+    /// A failure explained by the last try that missed the bar, or by
+    /// `otherwise` when there was none.
+    fn explained(&self, m: &Moment, otherwise: FailReason) -> PromptResult {
         match self.tries.last() {
             Some(k) => self.result(
                 m,
@@ -313,7 +315,7 @@ impl Judge {
                 Some(k.end_s - k.start_s),
                 Some(k.magnitude),
             ),
-            None => self.result(m, Some(FailReason::Ended), None, None),
+            None => self.result(m, Some(otherwise), None, None),
         }
     }
 }
