@@ -34,152 +34,210 @@ fn head_dev(test: &str) -> Option<String> {
     Some(dir.join("webcam_pointer_demo.mp4").display().to_string())
 }
 
-/// The head-dev webcam clip turns right (3.3 s), left (9 s), right (15.5 s).
-#[test]
-fn prompts_in_the_order_the_clip_moves_pass() {
-    let Some(clip) = head_dev("prompts_in_the_order_the_clip_moves_pass") else {
-        return;
-    };
-    let out_path = tmp("in-order.json");
-    let out = run(&[
+/// Runs a headless practice session on `clip`; returns its session report
+/// and the summary printed.
+fn practice(clip: &str, name: &str, extra: &[&str]) -> (Value, String) {
+    let out_path = tmp(name);
+    let mut args = vec![
         "practice",
         "--source",
-        &clip,
+        clip,
         "--headless",
         "--no-intro",
-        "--challenges",
-        "turn_right,turn_left,turn_right",
         "--report",
         out_path.to_str().expect("path"),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&args);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let doc = report(&out_path);
+    (
+        report(&out_path),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn tries(doc: &Value, prompt: usize) -> Vec<(String, f64, f64)> {
+    doc["prompts"][prompt]["tries"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .map(|t| {
+                    (
+                        t["reason"].as_str().unwrap_or("").to_string(),
+                        t["start_s"].as_f64().unwrap_or(-1.0),
+                        t["magnitude"].as_f64().unwrap_or(-1.0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// talking_face from 40 s: a real turn to his left of about 16 degrees
+/// (ending near 5.6 s of the cut), then one to his right of about 13
+/// (ending near 13.5 s), both past the 8-degree bar of real checks.
+#[test]
+fn real_turns_past_the_bar_pass_in_the_order_they_are_made() {
+    let test = "real_turns_past_the_bar_pass_in_the_order_they_are_made";
+    let Some(clip) = talking_face_cut(test, "turns-40.y4m", 40.0, 16.0, "null", 24) else {
+        return;
+    };
+    let (doc, summary) = practice(
+        &clip,
+        "real-turns.json",
+        &["--challenges", "turn_left,turn_right"],
+    );
     assert_eq!(doc["schema"], "liveness-coach.session.v1");
     let p = prompts(&doc);
-    assert_eq!(p.len(), 3);
-    assert!(
-        p.iter()
-            .all(|(_, passed, reason)| *passed && reason.is_none()),
-        "{p:?}"
+    assert_eq!(
+        p,
+        vec![
+            ("turn_left".into(), true, None),
+            ("turn_right".into(), true, None)
+        ]
     );
-    // Each verdict lands after its movement: the turns end near 4.7, 13.3, 19.8 s.
+    // Each verdict lands after its movement.
     let ends: Vec<f64> = doc["prompts"]
         .as_array()
         .expect("prompts")
         .iter()
         .map(|p| p["end_s"].as_f64().unwrap_or(0.0))
         .collect();
-    for (end, want) in ends.iter().zip([4.7, 13.3, 19.8]) {
-        assert!((end - want).abs() < 0.5, "{ends:?}");
+    for (end, want) in ends.iter().zip([5.6, 13.5]) {
+        assert!((end - want).abs() < 0.7, "{ends:?}");
     }
-    let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(summary.contains("3/3"), "{summary}");
+    assert!(summary.contains("2/2"), "{summary}");
+}
+
+/// The head-dev webcam glances (6-9 degrees by this project's pose, which
+/// is accurate to 1.6 degrees on labelled photos) are under the 8-degree
+/// bar of the gentlest published real check. They used to pass a 5-degree
+/// bar; a check would not take them, so practice must not either.
+#[test]
+fn glances_under_the_bar_are_not_far_enough() {
+    let Some(clip) = head_dev("glances_under_the_bar_are_not_far_enough") else {
+        return;
+    };
+    let (doc, _) = practice(
+        &clip,
+        "glance.json",
+        &["--challenges", "turn_right", "--prompt-timeout", "6"],
+    );
+    let p = prompts(&doc);
+    assert_eq!(
+        p,
+        vec![("turn_right".into(), false, Some("not_far_enough".into()))]
+    );
+    let t = tries(&doc, 0);
+    assert!(!t.is_empty(), "the glance is a try: {doc}");
+    let (reason, start, deg) = &t[0];
+    assert_eq!(reason, "not_far_enough");
+    assert!((3.0..4.0).contains(start), "{t:?}");
+    assert!((4.0..8.0).contains(&deg.abs()), "{t:?}");
 }
 
 #[test]
 fn a_prompt_order_the_clip_does_not_follow_fails_with_reasons() {
-    let Some(clip) = head_dev("a_prompt_order_the_clip_does_not_follow_fails_with_reasons") else {
+    let test = "a_prompt_order_the_clip_does_not_follow_fails_with_reasons";
+    let Some(clip) = talking_face_cut(test, "order-40.y4m", 40.0, 16.0, "null", 24) else {
         return;
     };
-    // Asked left first: he turns right at 3.3 s (the other way) and his
-    // left turn only starts at 9.1 s, after the 6 s limit. The nod asked
-    // next is not done in its 6 s either.
-    let out_path = tmp("wrong-order.json");
-    let out = run(&[
-        "practice",
-        "--source",
+    // Asked right first: he turns left (the other way) and his right turn
+    // only comes after the 6 s limit. The nod asked next is not done.
+    let (doc, summary) = practice(
         &clip,
-        "--headless",
-        "--no-intro",
-        "--challenges",
-        "turn_left,nod",
-        "--prompt-timeout",
-        "6",
-        "--report",
-        out_path.to_str().expect("path"),
-        "--lang",
-        "zh",
-    ]);
-    assert!(out.status.success());
-    let p = prompts(&report(&out_path));
+        "wrong-order.json",
+        &[
+            "--challenges",
+            "turn_right,nod",
+            "--prompt-timeout",
+            "6",
+            "--lang",
+            "zh",
+        ],
+    );
+    let p = prompts(&doc);
     assert_eq!(
         p[0],
-        ("turn_left".into(), false, Some("wrong_direction".into())),
+        ("turn_right".into(), false, Some("wrong_direction".into())),
         "{p:?}"
     );
     assert!(!p[1].1, "{p:?}");
     // The summary is in Chinese.
-    assert!(String::from_utf8_lossy(&out.stdout).contains("练习总结"));
+    assert!(summary.contains("练习总结"), "{summary}");
 }
 
 #[test]
 fn turns_done_four_times_too_fast_fail_as_too_fast() {
-    let Some(clip) = head_dev("turns_done_four_times_too_fast_fail_as_too_fast") else {
+    let test = "turns_done_four_times_too_fast_fail_as_too_fast";
+    // The real turn left of talking_face at 40 s at four times its speed:
+    // it takes about a quarter of a second, under the 0.7 s a check needs.
+    let Some(fast) = talking_face_cut(test, "fast-40.y4m", 40.0, 8.0, "setpts=0.25*PTS", 96) else {
         return;
     };
-    // The same real movements at four times their speed: the 1.4 s turn
-    // right takes 0.35 s, under the 0.7 s a check needs to follow it.
-    let fast = tmp("fast.y4m");
-    let st = std::process::Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-y",
-            "-i",
-            &clip,
-            "-t",
-            "8",
-            "-vf",
-            "setpts=0.25*PTS,scale=320:240",
-            "-r",
-            "120",
-            "-pix_fmt",
-            "yuv420p",
-            "-f",
-            "yuv4mpegpipe",
-        ])
-        .arg(&fast)
-        .status()
-        .expect("ffmpeg runs");
-    assert!(st.success());
     // Coached (the default) the prompt stays open and the too-fast turn is
     // a try that explains the failure; --strict fails on it at once.
     for strict in [false, true] {
-        let out_path = tmp(&format!("fast-{strict}.json"));
-        let mut args = vec![
-            "practice",
-            "--source",
-            fast.to_str().expect("path"),
-            "--headless",
-            "--no-intro",
-            "--challenges",
-            "turn_right",
-            "--report",
-            out_path.to_str().expect("path"),
-        ];
+        let mut extra = vec!["--challenges", "turn_left"];
         if strict {
-            args.push("--strict");
+            extra.push("--strict");
         }
-        let out = run(&args);
-        assert!(out.status.success());
-        let doc = report(&out_path);
-        let p = prompts(&doc);
+        let (doc, _) = practice(&fast, &format!("fast-{strict}.json"), &extra);
         assert_eq!(
-            p,
-            vec![("turn_right".into(), false, Some("too_fast".into()))],
+            prompts(&doc),
+            vec![("turn_left".into(), false, Some("too_fast".into()))],
             "strict {strict}"
         );
         let secs = doc["prompts"][0]["movement_s"]
             .as_f64()
             .expect("movement time");
-        assert!(secs < 0.7 && secs > 0.2, "{secs}");
-        let tries = doc["prompts"][0]["tries"].as_array().map_or(0, |t| t.len());
-        assert_eq!(tries > 0, !strict, "strict {strict}: {tries} tries");
+        assert!(secs < 0.7 && secs > 0.1, "{secs}");
+        let n = tries(&doc, 0).len();
+        assert_eq!(n > 0, !strict, "strict {strict}: {n} tries");
     }
+}
+
+/// head-dev's look-down (19.0-19.7 s) replayed at four times its speed,
+/// then at its own: coached, the quick nod is a too-fast try and the next
+/// one passes the prompt; strict, the quick one fails it. (The 4-5 degree
+/// wobbles of the sped-up lead-in are under the near-miss fraction, not
+/// tries.)
+#[test]
+fn a_nod_after_a_too_fast_try_passes_coached_and_fails_strict() {
+    let Some(clip) = head_dev("a_nod_after_a_too_fast_try_passes_coached_and_fails_strict") else {
+        return;
+    };
+    let series = tmp("nods.y4m");
+    let graph = "[0:v]trim=18:19,setpts=PTS-STARTPTS[a];\
+                 [0:v]trim=18:20.3,setpts=0.25*(PTS-STARTPTS)[b];\
+                 [0:v]trim=18:20.3,setpts=PTS-STARTPTS[c];\
+                 [a][b][c]concat=n=3:v=1,scale=320:240[v]";
+    let st = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i", &clip, "-filter_complex", graph])
+        .args(["-map", "[v]", "-r", "30", "-pix_fmt", "yuv420p"])
+        .args(["-f", "yuv4mpegpipe"])
+        .arg(&series)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(st.success());
+    let series = series.display().to_string();
+    let (doc, _) = practice(&series, "nods-coached.json", &["--challenges", "nod"]);
+    assert_eq!(prompts(&doc), vec![("nod".into(), true, None)], "{doc}");
+    let t = tries(&doc, 0);
+    assert_eq!(t.first().map(|t| t.0.as_str()), Some("too_fast"), "{t:?}");
+    let (doc, _) = practice(
+        &series,
+        "nods-strict.json",
+        &["--challenges", "nod", "--strict"],
+    );
+    assert_eq!(
+        prompts(&doc),
+        vec![("nod".into(), false, Some("too_fast".into()))]
+    );
 }
 
 #[test]

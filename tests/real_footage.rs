@@ -148,14 +148,16 @@ fn head_dev_turns_nod_and_blinks_follow_the_timeline() {
             .filter(|(k, s, e)| k == kind && *s < hi && *e > lo)
             .count()
     };
-    // The timeline (head-dev/README.md): turns to his right at 3.3-4.5 s and
-    // 15.5-17.8 s, to his left at 9-15 s, a look-down at 19.0-19.7 s.
-    assert_eq!(within("turn_right", 3.0, 5.0), 1, "{events:?}");
+    // The timeline (head-dev/README.md): glances to his right at 3.3-4.5 s
+    // and 15.5-17.8 s, to his left at 9-15 s and 26.5 s, a look-down at
+    // 19.0-19.7 s. Real checks ask for 8 degrees from neutral; of the
+    // glances only the one at 15.5 s gets there (about 10 degrees), the
+    // others stay at 6-7 and are not turns. They were, under the old
+    // 5-degree bar that no real check uses.
     assert_eq!(within("turn_right", 15.0, 18.5), 1, "{events:?}");
-    assert_eq!(within("turn_left", 8.5, 15.5), 1, "{events:?}");
     assert_eq!(within("nod", 18.8, 20.2), 1, "{events:?}");
     assert_eq!(
-        within("turn_left", 0.0, 8.5) + within("turn_right", 5.0, 15.0),
+        within("turn_left", 0.0, 29.0) + within("turn_right", 0.0, 15.0),
         0,
         "{events:?}"
     );

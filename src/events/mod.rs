@@ -5,6 +5,7 @@
 //! (see `baseline`), so no fixed threshold decides what "closed" or "turned"
 //! means for everybody.
 
+pub mod acceptance;
 pub mod blink;
 pub mod head;
 
@@ -21,6 +22,9 @@ pub enum Outcome {
     TooSmall,
     /// Reached the angle but took longer than the time limit to come back.
     TooLong,
+    /// Crept away from neutral too slowly to be a movement (see
+    /// `acceptance::RISE_MAX_S`): reported once, when it is recognised.
+    Drift,
 }
 
 /// A movement that started and came back, whether or not it counted.
@@ -28,6 +32,24 @@ pub enum Outcome {
 pub struct Attempt {
     pub event: Event,
     pub outcome: Outcome,
+}
+
+impl Attempt {
+    /// Whether a person made this movement on purpose: every movement that
+    /// reached the minimum angle, and those that fell short (or drifted)
+    /// after reaching `acceptance::NEAR_MISS_MIN_FRACTION` of it.
+    pub fn is_try(&self) -> bool {
+        let min = match self.event.kind {
+            EventKind::Nod => acceptance::NOD_MIN_DEG,
+            _ => acceptance::TURN_MIN_DEG,
+        };
+        match self.outcome {
+            Outcome::Done | Outcome::TooLong => true,
+            Outcome::TooSmall | Outcome::Drift => {
+                self.event.magnitude.abs() >= acceptance::NEAR_MISS_MIN_FRACTION * min
+            }
+        }
+    }
 }
 
 /// The per-frame inputs of the event detectors.
@@ -61,7 +83,7 @@ pub struct EventTracker {
     pub blink: blink::BlinkDetector,
     pub head: head::HeadDetector,
     /// Head movements that came back on the last frame but did not count
-    /// (too small, too long): what a coach explains after a failed prompt.
+    /// (too small, too long, drifts): what a coach explains after a failed prompt.
     pub near_misses: Vec<Attempt>,
 }
 

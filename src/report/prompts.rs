@@ -15,12 +15,6 @@ use crate::record::{Event, EventKind};
 use crate::session::judge::too_fast_s;
 use crate::session::{FailReason, Moment, PromptResult, Session, SessionConfig};
 
-/// A too-small head movement is listed only when it reached this fraction
-/// of the minimum angle: frontal jitter stays within 1 degree on zju-dev and
-/// head-dev (docs/head-pose.md), so 3 of the 5 degrees a turn needs (4.8 of
-/// a nod's 8) is a movement someone made, not noise.
-pub const NEAR_MISS_MIN_FRACTION: f32 = 0.6;
-
 /// A movement found in the recording and what a check would make of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Movement {
@@ -38,13 +32,6 @@ pub struct Replay {
     pub movements: Vec<Movement>,
 }
 
-fn min_angle(kind: EventKind) -> f32 {
-    match kind {
-        EventKind::Nod => crate::events::head::NOD_MIN_DEG,
-        _ => crate::events::head::TURN_MIN_DEG,
-    }
-}
-
 /// Replays the event detectors over `doc`'s frames.
 pub fn replay(doc: &AnalysisDoc) -> Replay {
     let mut tracker = EventTracker::default();
@@ -58,15 +45,10 @@ pub fn replay(doc: &AnalysisDoc) -> Replay {
             let problem = (e.end_s - e.start_s < too_fast_s(e.kind)).then_some(FailReason::TooFast);
             add(&mut out, e, problem);
         }
-        for a in &tracker.near_misses {
+        for a in tracker.near_misses.iter().filter(|a| a.is_try()) {
             match a.outcome {
                 Outcome::TooLong => add(&mut out, a.event.clone(), Some(FailReason::TooSlow)),
-                Outcome::TooSmall
-                    if a.event.magnitude.abs()
-                        >= NEAR_MISS_MIN_FRACTION * min_angle(a.event.kind) =>
-                {
-                    add(&mut out, a.event.clone(), Some(FailReason::NotFarEnough))
-                }
+                Outcome::TooSmall => add(&mut out, a.event.clone(), Some(FailReason::NotFarEnough)),
                 _ => {}
             }
         }
@@ -156,7 +138,7 @@ mod tests {
         let fast = replay(&turning(150, 2.0, 0.4, 12.0));
         assert_eq!(fast.movements.len(), 1, "{fast:?}");
         assert_eq!(fast.movements[0].problem, Some(FailReason::TooFast));
-        let small = replay(&turning(150, 2.0, 1.5, 4.0));
+        let small = replay(&turning(150, 2.0, 1.5, 6.0));
         assert!(small.events.is_empty());
         assert_eq!(small.movements.len(), 1, "{small:?}");
         assert_eq!(small.movements[0].problem, Some(FailReason::NotFarEnough));

@@ -19,13 +19,7 @@ use crate::events::{Attempt, Outcome};
 use crate::record::{Event, EventKind};
 use serde::{Deserialize, Serialize};
 
-/// Shortest out-and-back turn that is not too fast: half the shortest
-/// deliberate turn on the head-dev webcam clip (1.4 s). At 15 fps, the
-/// minimum rate checks accept, 0.7 s leaves about ten frames for the way out
-/// and back (docs/session.md).
-pub const TURN_TOO_FAST_S: f64 = 0.7;
-/// Shortest nod that is not too fast: half of head-dev's look-down (0.70 s).
-pub const NOD_TOO_FAST_S: f64 = 0.35;
+pub use crate::events::acceptance::{NOD_TOO_FAST_S, TURN_TOO_FAST_S};
 /// A face missing this long while a prompt is asked fails the prompt. Mesh
 /// tracking on zju-dev and head-dev never drops a face for more than a frame
 /// or two while it is in view.
@@ -267,7 +261,7 @@ impl Judge {
         for a in m
             .near_misses
             .iter()
-            .filter(|a| a.event.kind == kind && a.event.start_s >= start_s)
+            .filter(|a| a.event.kind == kind && a.event.start_s >= start_s && a.is_try())
         {
             let dur = a.event.end_s - a.event.start_s;
             match a.outcome {
@@ -280,7 +274,11 @@ impl Judge {
                     ))
                 }
                 Outcome::TooLong => self.record_try(FailReason::TooSlow, &a.event),
-                Outcome::TooSmall => self.record_try(FailReason::NotFarEnough, &a.event),
+                // A drift in the asked direction is a try that never got
+                // far enough quickly enough to be a movement.
+                Outcome::TooSmall | Outcome::Drift => {
+                    self.record_try(FailReason::NotFarEnough, &a.event)
+                }
                 Outcome::Done => {}
             }
         }

@@ -91,3 +91,33 @@ pub fn framed_face() -> image::RgbImage {
         .to_rgb8();
     image::imageops::crop_imm(&img, 80, 21, 290, 218).to_image()
 }
+
+/// Cuts `secs` seconds from `start` of head-dev's talking_face clip (real
+/// turns and nods of a man talking to the camera) into a Y4M file, through
+/// the ffmpeg filter `vf` at `fps`; `None`, with a message, where head-dev or
+/// ffmpeg is absent.
+pub fn talking_face_cut(
+    test: &str,
+    name: &str,
+    start: f64,
+    secs: f64,
+    vf: &str,
+    fps: u32,
+) -> Option<String> {
+    let dir = eval_dir("head-dev", test)?;
+    if !have_ffmpeg() {
+        eprintln!("SKIPPED {test}: ffmpeg is not installed");
+        return None;
+    }
+    let out = tmp(name);
+    let st = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-ss", &start.to_string(), "-i"])
+        .arg(dir.join("talking_face.mp4"))
+        .args(["-t", &secs.to_string(), "-vf", vf, "-r", &fps.to_string()])
+        .args(["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe"])
+        .arg(&out)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(st.success(), "ffmpeg cut {name}");
+    Some(out.display().to_string())
+}
