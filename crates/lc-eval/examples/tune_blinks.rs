@@ -1,6 +1,6 @@
 //! Blink thresholds chosen by leave-people-out evaluation on the ZJU clips.
 //!
-//! `cargo run --release -p lc-eval --example tune_blinks -- ../shared/eval/zju-dev --replay DIR [--eyes mesh|iris] [--grid FIELD=V,V,...]... [--threads N]`
+//! `cargo run --release -p lc-eval --example tune_blinks -- ../shared/eval/zju-dev --replay DIR [--eyes mesh|iris] [--grid FIELD=V,V,...]... [--threads N] [--top N]`
 //!
 //! `DIR` holds the per-clip analyses `eval_blinks --save DIR` wrote; only the
 //! blink detector is re-run over their per-frame measures (no inference), for
@@ -159,18 +159,23 @@ impl Grid {
             .join(" ")
     }
 
-    /// Grid points one step away on one axis.
+    /// The grid points one step down and one step up on each axis; past
+    /// the edge of an axis, the point itself (so that a point on the edge is
+    /// not favoured for having fewer neighbours to be compared with). An
+    /// axis of one value has no neighbours.
     fn neighbours(&self, k: usize) -> Vec<usize> {
         let p = &self.points[k];
         let mut out = Vec::new();
         let mut stride = 1;
         // Points are in mixed radix with the last axis fastest.
         for (ax, a) in self.axes.iter().enumerate().rev() {
-            if p[ax] > 0 {
-                out.push(k - stride);
-            }
-            if p[ax] + 1 < a.values.len() {
-                out.push(k + stride);
+            if a.values.len() > 1 {
+                out.push(if p[ax] > 0 { k - stride } else { k });
+                out.push(if p[ax] + 1 < a.values.len() {
+                    k + stride
+                } else {
+                    k
+                });
             }
             stride *= a.values.len();
         }
@@ -210,10 +215,7 @@ impl Table {
         let score: Vec<f64> = (0..grid.points.len())
             .map(|k| self.score(k, clips))
             .collect();
-        let smooth = |k: usize| {
-            let n = grid.neighbours(k);
-            (score[k] + n.iter().map(|&j| score[j]).sum::<f64>()) / (1 + n.len()) as f64
-        };
+        let smooth = |k: usize| smoothed(grid, &score, k);
         let mut best = 0;
         for k in 1..grid.points.len() {
             let better = if score[k] != score[best] {
@@ -232,6 +234,12 @@ impl Table {
         }
         best
     }
+}
+
+/// The mean score over `k` and its neighbours (`Grid::neighbours`).
+fn smoothed(grid: &Grid, score: &[f64], k: usize) -> f64 {
+    let n = grid.neighbours(k);
+    (score[k] + n.iter().map(|&j| score[j]).sum::<f64>()) / (1 + n.len()) as f64
 }
 
 /// F1 per condition and over all of `clips`, at both rates, with the
@@ -296,8 +304,8 @@ fn main() -> Result<()> {
         .max(1);
 
     let mut axes: Vec<Axis> = [
-        ("depth_noise_k", vec![2.0, 3.0, 4.0, 5.0, 6.0, 7.0]),
-        ("depth_min", vec![0.06, 0.08, 0.10, 0.12, 0.14, 0.16]),
+        ("depth_noise_k", vec![3.0, 4.0, 5.0, 6.0, 7.0]),
+        ("depth_min", vec![0.08, 0.10, 0.12, 0.14, 0.16]),
         ("recover_of_peak", vec![0.2, 0.3, 0.4, 0.5]),
         ("max_duration_s", vec![0.6, 0.8, 1.0, 1.2]),
         ("enter_noise_k", vec![2.0, 3.0, 4.0]),
@@ -440,6 +448,39 @@ fn main() -> Result<()> {
     print_rows(
         "in-sample, chosen on all:",
         &f1_rows(&table, &clips, &everyone, |_| all_k),
+    );
+    let top: usize = flag("--top").and_then(|v| v.parse().ok()).unwrap_or(10);
+    let score: Vec<f64> = (0..n).map(|k| table.score(k, &everyone)).collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        score[b]
+            .total_cmp(&score[a])
+            .then(smoothed(&grid, &score, b).total_cmp(&smoothed(&grid, &score, a)))
+            .then(
+                grid.change_from_default(a)
+                    .cmp(&grid.change_from_default(b)),
+            )
+    });
+    println!(
+        "best {top} in-sample (F1 mean of 30 and 15 fps, smoothed, grid steps from the defaults):"
+    );
+    for &k in order.iter().take(top) {
+        println!(
+            "  {:.4} {:.4} {:>2}  {}",
+            score[k],
+            smoothed(&grid, &score, k),
+            grid.change_from_default(k),
+            grid.describe(k)
+        );
+    }
+    println!(
+        "  the defaults: {:.4} {:.4}, rank {} of {n}",
+        score[default_k],
+        smoothed(&grid, &score, default_k),
+        order
+            .iter()
+            .position(|&k| k == default_k)
+            .map_or(0, |r| r + 1)
     );
 
     // (b) People 1-5 against 6-10.
