@@ -1,6 +1,6 @@
 //! Blink thresholds chosen by leave-people-out evaluation on the ZJU clips.
 //!
-//! `cargo run --release -p lc-eval --example tune_blinks -- ../shared/eval/zju-dev --replay DIR [--eyes mesh|iris] [--grid FIELD=V,V,...]... [--threads N] [--top N]`
+//! `cargo run --release -p lc-eval --example tune_blinks -- ../shared/eval/zju-dev --replay DIR [--eyes mesh|iris] [--grid FIELD=V,V,...]... [--anchor FIELD=V,...] [--threads N] [--top N]`
 //!
 //! `DIR` holds the per-clip analyses `eval_blinks --save DIR` wrote; only the
 //! blink detector is re-run over their per-frame measures (no inference), for
@@ -11,14 +11,19 @@
 //! A choice on a set of people is the grid point with the best F1 averaged
 //! over 30 and 15 fps on their clips; ties go to the best neighbour-smoothed
 //! score (the mean over the point and its neighbours one grid step away on
-//! each axis), then to the smallest change from the current defaults (grid
-//! steps, summed over axes). Reported, overall and per condition:
+//! each axis), then to the smallest change from the current defaults or
+//! `--anchor` (grid steps, summed over axes). Reported, overall and per condition:
 //! (a) in-sample: chosen on all ten people, scored on them;
 //! (b) held out: chosen on people 1-5, scored on 6-10, and the other way;
 //! (c) all 126 ways to split the ten people into two halves of five: each
 //!     half scored with the choice made on the other half, both halves
 //!     pooled (so every clip is scored by thresholds chosen without its
 //!     person); mean and minimum over the 126 halvings.
+//!
+//! The last tie-break looks at the current defaults, which were themselves
+//! chosen on all ten people: `--anchor FIELD=V,...` settles ties towards
+//! another point instead (for example the values before a retuning), so that
+//! the held-out figures owe nothing to the people held out.
 //!
 //! `--grid FIELD=V,...` replaces an axis (or adds one) by field name of
 //! `BlinkParams`, e.g. `--grid enter_min=0.04,0.05,0.06`.
@@ -104,22 +109,28 @@ struct Grid {
     points: Vec<Vec<usize>>,
     /// Index per axis of the defaults.
     default: Vec<usize>,
+    /// Index per axis of the point ties are settled towards (`--anchor`;
+    /// the defaults unless given).
+    anchor: Vec<usize>,
 }
 
 impl Grid {
-    fn new(mut axes: Vec<Axis>) -> Result<Grid> {
+    fn new(mut axes: Vec<Axis>, anchor: &BlinkParams) -> Result<Grid> {
         let d = BlinkParams::default();
-        let mut default = Vec::new();
+        let (mut default, mut anchor_at) = (Vec::new(), Vec::new());
         for a in &mut axes {
             set(&mut BlinkParams::default(), &a.name, 0.0)?;
-            // The defaults are always on the grid.
-            let dv = get(&d, &a.name);
-            if !a.values.iter().any(|v| same(*v, dv)) {
-                a.values.push(dv);
+            // The defaults and the anchor are always on the grid.
+            for v in [get(&d, &a.name), get(anchor, &a.name)] {
+                if !a.values.iter().any(|x| same(*x, v)) {
+                    a.values.push(v);
+                }
             }
             a.values.sort_by(f64::total_cmp);
             a.values.dedup_by(|x, y| same(*x, *y));
-            default.push(a.values.iter().position(|v| same(*v, dv)).unwrap_or(0));
+            let at = |v: f64| a.values.iter().position(|x| same(*x, v)).unwrap_or(0);
+            default.push(at(get(&d, &a.name)));
+            anchor_at.push(at(get(anchor, &a.name)));
         }
         let mut points = vec![vec![]];
         for a in &axes {
@@ -138,6 +149,7 @@ impl Grid {
             axes,
             points,
             default,
+            anchor: anchor_at,
         })
     }
 
@@ -182,10 +194,10 @@ impl Grid {
         out
     }
 
-    fn change_from_default(&self, k: usize) -> usize {
+    fn change_from_anchor(&self, k: usize) -> usize {
         self.points[k]
             .iter()
-            .zip(&self.default)
+            .zip(&self.anchor)
             .map(|(a, b)| a.abs_diff(*b))
             .sum()
     }
@@ -225,7 +237,7 @@ impl Table {
                 if (a - b).abs() > 1e-12 {
                     a > b
                 } else {
-                    grid.change_from_default(k) < grid.change_from_default(best)
+                    grid.change_from_anchor(k) < grid.change_from_anchor(best)
                 }
             };
             if better {
@@ -333,7 +345,15 @@ fn main() -> Result<()> {
             values,
         });
     }
-    let grid = Grid::new(axes)?;
+    let mut anchor = BlinkParams::default();
+    if let Some(spec) = flag("--anchor") {
+        for kv in spec.split(',') {
+            let (name, v) = kv.split_once('=').context("--anchor FIELD=V,FIELD=V,...")?;
+            let v: f64 = v.trim().parse().with_context(|| format!("--anchor {kv}"))?;
+            set(&mut anchor, name.trim(), v)?;
+        }
+    }
+    let grid = Grid::new(axes, &anchor)?;
 
     let mut names: Vec<String> = std::fs::read_dir(root.join("clips"))
         .with_context(|| format!("reading {}", root.join("clips").display()))?
@@ -428,7 +448,13 @@ fn main() -> Result<()> {
         .context("defaults not on the grid")?;
     let everyone: Vec<usize> = (0..clips.len()).collect();
 
+    let anchor_k = grid
+        .points
+        .iter()
+        .position(|p| *p == grid.anchor)
+        .context("anchor not on the grid")?;
     println!("\ncurrent defaults: {}", grid.describe(default_k));
+    println!("ties settled towards: {}", grid.describe(anchor_k));
     print_rows(
         "in-sample, current defaults:",
         &f1_rows(&table, &clips, &everyone, |_| default_k),
@@ -456,20 +482,17 @@ fn main() -> Result<()> {
         score[b]
             .total_cmp(&score[a])
             .then(smoothed(&grid, &score, b).total_cmp(&smoothed(&grid, &score, a)))
-            .then(
-                grid.change_from_default(a)
-                    .cmp(&grid.change_from_default(b)),
-            )
+            .then(grid.change_from_anchor(a).cmp(&grid.change_from_anchor(b)))
     });
     println!(
-        "best {top} in-sample (F1 mean of 30 and 15 fps, smoothed, grid steps from the defaults):"
+        "best {top} in-sample (F1 mean of 30 and 15 fps, smoothed, grid steps from the anchor):"
     );
     for &k in order.iter().take(top) {
         println!(
             "  {:.4} {:.4} {:>2}  {}",
             score[k],
             smoothed(&grid, &score, k),
-            grid.change_from_default(k),
+            grid.change_from_anchor(k),
             grid.describe(k)
         );
     }
