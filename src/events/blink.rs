@@ -12,9 +12,10 @@
 //!
 //! Both thresholds rise with this person's measured frame-to-frame noise, so
 //! a jittery signal (low light, small face) needs a deeper dip. The values
-//! below were measured on the 40 zju-dev clips (docs/blinks.md gives the
-//! sweep and the command that reproduces it); the detector was best and
-//! flattest around them.
+//! below were chosen by leave-people-out evaluation on the 40 zju-dev clips
+//! (`lc-eval`'s `tune_blinks`; docs/blinks.md gives the in-sample and
+//! held-out-people scores and the commands). [`BlinkParams`] carries them,
+//! so a sweep can replay saved measures with other values.
 
 use super::{Event, EventKind, Signals};
 use crate::measure::baseline::RollingQuantile;
@@ -29,31 +30,33 @@ pub const OPEN_QUANTILE: f32 = 0.8;
 pub const WARMUP_S: f64 = 0.5;
 /// A dip starts above this closure...
 pub const ENTER_MIN: f32 = 0.05;
-/// ...or above this many noise units, whichever is larger. Chosen by
-/// `tune_blinks` (docs/blinks.md): 2, 3 and 4 score the same on zju-dev, 3
-/// was kept as the smallest change.
+/// ...or above this many noise units, whichever is larger. `tune_blinks`
+/// on zju-dev (docs/blinks.md, "Why these values"): 2, 3 and 4 score the
+/// same; 3 is chosen on all ten people and on all 252 halves of five.
 pub const ENTER_NOISE_K: f32 = 3.0;
 /// A blink's deepest closure is at least this (12% below the open level;
 /// the shallowest true blinks, behind black-frame glasses, reach 0.13-0.2
-/// with the iris eyelids, while open-eye noise stays under 0.05)... Chosen
-/// by `tune_blinks` on zju-dev (docs/blinks.md, "Why these values"): 0.12
-/// on all ten people and on most halves of five; 0.08-0.10 turn eye
-/// movements into blinks on the people the half did not see.
+/// with the iris eyelids, while open-eye noise stays under 0.05)...
+/// `tune_blinks` on zju-dev (docs/blinks.md): 0.12 on all ten people and on
+/// 147 of 252 halves of five; with the other values as here, 0.10 adds one
+/// false blink at 30 fps and 0.08 twelve (eye movements).
 pub const DEPTH_MIN: f32 = 0.12;
 /// ...and at least this many noise units. `tune_blinks` on zju-dev: 3 (was
-/// 5; 5 missed one 15 fps blink behind black-frame glasses whose dip was
-/// shallow against a noisy signal).
+/// 5, which misses a blink half a second into 000006M_FBN at 15 fps); 3 on
+/// all ten people and on 141 of 252 halves of five (4: 66, 5: 45).
 pub const DEPTH_NOISE_K: f32 = 3.0;
 /// Longest blink: a slow deliberate blink takes 0.5-0.8 s, and a dip is
 /// timed from entry to recovery, which adds its slopes; longer closures are
 /// eyes held shut, not blinks. `tune_blinks` on zju-dev: 1.0 s (was 0.8;
-/// 0.8-1.2 score the same there, 1.0 is the middle of that flat range).
+/// 0.8, 1.0 and 1.2 s score the same, 0.6 loses blinks; 1.0 is the middle
+/// of the flat range, which the neighbour-smoothed score picks).
 pub const MAX_DURATION_S: f64 = 1.0;
 /// The dip ends when the closure falls below this fraction of the entry
 /// threshold, or below `RECOVER_OF_PEAK` of its deepest closure.
 pub const EXIT_FRACTION: f32 = 0.5;
-/// `tune_blinks` on zju-dev: 0.3 (was 0.4); chosen on all ten people and
-/// on most halves of five.
+/// `tune_blinks` on zju-dev: 0.3 (was 0.4, which scores the same on all
+/// ten people but has worse neighbours); 0.3 on 142 of 252 halves of five
+/// (0.2: 104, 0.4: 6).
 pub const RECOVER_OF_PEAK: f32 = 0.3;
 /// Head movement allowed between the dip's start and its deepest frame.
 /// Eye closure from looking down comes with 5+ degrees of pitch.

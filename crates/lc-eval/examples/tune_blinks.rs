@@ -1,6 +1,6 @@
 //! Blink thresholds chosen by leave-people-out evaluation on the ZJU clips.
 //!
-//! `cargo run --release -p lc-eval --example tune_blinks -- ../shared/eval/zju-dev --replay DIR [--eyes mesh|iris] [--grid FIELD=V,V,...]... [--anchor FIELD=V,...] [--threads N] [--top N]`
+//! `cargo run --release -p lc-eval --example tune_blinks -- ../shared/eval/zju-dev --replay DIR [--eyes mesh|iris] [--grid FIELD=V,V,...]... [--anchor FIELD=V,...] [--score FIELD=V,...] [--threads N] [--top N]`
 //!
 //! `DIR` holds the per-clip analyses `eval_blinks --save DIR` wrote; only the
 //! blink detector is re-run over their per-frame measures (no inference), for
@@ -24,6 +24,9 @@
 //! chosen on all ten people: `--anchor FIELD=V,...` settles ties towards
 //! another point instead (for example the values before a retuning), so that
 //! the held-out figures owe nothing to the people held out.
+//!
+//! `--score FIELD=V,...` only scores the defaults with those fields changed
+//! (all ten people, then each half), without tuning.
 //!
 //! `--grid FIELD=V,...` replaces an axis (or adds one) by field name of
 //! `BlinkParams`, e.g. `--grid enter_min=0.04,0.05,0.06`.
@@ -76,8 +79,19 @@ fn set(p: &mut BlinkParams, name: &str, v: f64) -> Result<()> {
     Ok(())
 }
 
-/// The field `name` of `p` (a known name: checked by `set` first).
+/// The field `name` of `p` (a known name: checked by `set` first), `f32`
+/// fields as their shortest decimal (0.12, not 0.11999999731779099).
 fn get(p: &BlinkParams, name: &str) -> f64 {
+    let v = get_raw(p, name);
+    let short = (v as f32).to_string().parse::<f64>().unwrap_or(v);
+    if same(short, v) {
+        short
+    } else {
+        v
+    }
+}
+
+fn get_raw(p: &BlinkParams, name: &str) -> f64 {
     match name {
         "window_s" => p.window_s,
         "open_quantile" => p.open_quantile as f64,
@@ -345,14 +359,23 @@ fn main() -> Result<()> {
             values,
         });
     }
-    let mut anchor = BlinkParams::default();
-    if let Some(spec) = flag("--anchor") {
+    let parse_point = |spec: &str| -> Result<BlinkParams> {
+        let mut p = BlinkParams::default();
         for kv in spec.split(',') {
-            let (name, v) = kv.split_once('=').context("--anchor FIELD=V,FIELD=V,...")?;
-            let v: f64 = v.trim().parse().with_context(|| format!("--anchor {kv}"))?;
-            set(&mut anchor, name.trim(), v)?;
+            let (name, v) = kv.split_once('=').context("FIELD=V,FIELD=V,...")?;
+            let v: f64 = v.trim().parse().with_context(|| format!("{kv}"))?;
+            set(&mut p, name.trim(), v)?;
         }
-    }
+        Ok(p)
+    };
+    let anchor = match flag("--anchor") {
+        Some(spec) => parse_point(&spec).context("--anchor")?,
+        None => BlinkParams::default(),
+    };
+    let only = match flag("--score") {
+        Some(spec) => Some(parse_point(&spec).context("--score")?),
+        None => None,
+    };
     let grid = Grid::new(axes, &anchor)?;
 
     let mut names: Vec<String> = std::fs::read_dir(root.join("clips"))
@@ -400,6 +423,33 @@ fn main() -> Result<()> {
     );
     for a in &grid.axes {
         println!("  {}: {:?}", a.name, a.values);
+    }
+
+    // `--score`: one point on everybody and on each half, no tuning.
+    if let Some(p) = only {
+        let counts: Vec<[Counts; 2]> = clips
+            .iter()
+            .map(|c| {
+                let mut out = [Counts::default(); 2];
+                for (r, o) in out.iter_mut().enumerate() {
+                    let pred = blink_spans(&replay_blinks(&c.frames[r], eyes, p));
+                    *o = match_spans(&c.truth[r].known(&pred), &c.truth[r].blinks, 2);
+                }
+                out
+            })
+            .collect();
+        let table = Table {
+            counts: vec![counts],
+        };
+        println!("\n{p:?}");
+        for (title, ps) in [
+            ("all 10 people:", (0..10).collect::<Vec<_>>()),
+            ("people 1-5:", (0..5).collect()),
+            ("people 6-10:", (5..10).collect()),
+        ] {
+            print_rows(title, &f1_rows(&table, &clips, &clips_of(&ps), |_| 0));
+        }
+        return Ok(());
     }
 
     // Every grid point on every clip at both rates.
@@ -591,6 +641,23 @@ fn main() -> Result<()> {
             mean(y),
             min(y)
         );
+    }
+    println!("\nvalue chosen on the 252 halves, per axis:");
+    for (ax, a) in grid.axes.iter().enumerate() {
+        let row: Vec<String> = a
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let n: usize = chosen
+                    .iter()
+                    .filter(|(k, _)| grid.points[**k][ax] == i)
+                    .map(|(_, n)| n)
+                    .sum();
+                format!("{v}: {n}")
+            })
+            .collect();
+        println!("  {:<16} {}", a.name, row.join(", "));
     }
     let mut freq: Vec<(usize, usize)> = chosen.into_iter().collect();
     freq.sort_by_key(|(k, n)| (std::cmp::Reverse(*n), *k));
