@@ -256,6 +256,29 @@ pub fn replay_events(
     out
 }
 
+/// Re-runs only the blink detector, with thresholds `params`, over recorded
+/// frame measures (no inference), taking eye openness from the mesh or the
+/// iris eyelids as [`replay_events`] does. With the default parameters its
+/// blinks are those of [`replay_events`].
+pub fn replay_blinks(
+    frames: &[liveness_coach::record::FrameRecord],
+    eyes: liveness_coach::analysis::EyeSource,
+    params: liveness_coach::events::blink::BlinkParams,
+) -> Vec<liveness_coach::record::Event> {
+    use liveness_coach::events::{blink::BlinkDetector, Signals};
+    let mut det = BlinkDetector::new(params);
+    let mut out = Vec::new();
+    for f in frames {
+        let mut s = Signals::from(f);
+        if let Some([r, l]) = eyes.pick(f.ear_mesh, f.ear_iris) {
+            s.eyes = Some((r, l));
+        }
+        out.extend(det.push(&s));
+    }
+    out.extend(det.finish());
+    out
+}
+
 /// The usual fixed rule, for comparison: a blink is a run of at least
 /// `min_frames` frames whose mean eye aspect ratio is below `threshold`.
 pub fn fixed_threshold_blinks(ear: &[Option<f32>], threshold: f32, min_frames: usize) -> Vec<Span> {
@@ -291,5 +314,66 @@ mod fixed_tests {
             vec![Span { start: 1, end: 2 }, Span { start: 6, end: 7 }]
         );
         assert_eq!(fixed_threshold_blinks(&e, 0.2, 3), vec![]);
+    }
+}
+
+#[cfg(test)]
+mod replay_tests {
+    use super::*;
+    use liveness_coach::analysis::EyeSource;
+    use liveness_coach::events::blink::BlinkParams;
+    use liveness_coach::record::FrameRecord;
+
+    /// 4 s at 30 fps, eyes open at 0.30 with a little jitter on the iris
+    /// measure (the mesh one is flat), and two iris-only dips: one to 55%
+    /// (frames 40-46) and a shallow one to 85% (frames 80-85).
+    fn frames() -> Vec<FrameRecord> {
+        (0..120u64)
+            .map(|i| {
+                let j = ((i * 7919) % 13) as f32 / 13.0 - 0.5;
+                let mut e = 0.30 * (1.0 + 0.01 * j);
+                if (40..47).contains(&i) {
+                    e = 0.30 * 0.55;
+                }
+                if (80..86).contains(&i) {
+                    e = 0.30 * 0.85;
+                }
+                FrameRecord {
+                    index: i,
+                    time_s: i as f64 / 30.0,
+                    face: true,
+                    yaw_deg: Some(0.0),
+                    pitch_deg: Some(-2.0),
+                    roll_deg: Some(0.0),
+                    ear_mesh: Some([0.30, 0.30]),
+                    ear_iris: Some([e, e]),
+                    ..Default::default()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn replayed_blinks_follow_the_parameters() {
+        let f = frames();
+        let default = blink_spans(&replay_blinks(&f, EyeSource::Iris, BlinkParams::default()));
+        // The defaults give the same blinks as the full event tracker.
+        assert_eq!(
+            default,
+            blink_spans(&replay_events(&f, EyeSource::Iris)),
+            "{default:?}"
+        );
+        // The 45% dip is a blink; the 15% one is too shallow for a 0.2 floor
+        // but deep enough for 0.12.
+        assert_eq!(default.len(), 2, "{default:?}");
+        let strict = BlinkParams {
+            depth_min: 0.2,
+            ..BlinkParams::default()
+        };
+        let s = blink_spans(&replay_blinks(&f, EyeSource::Iris, strict));
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert!(s[0].start >= 40 && s[0].end <= 46, "{s:?}");
+        // The mesh eyelids never close here.
+        assert!(replay_blinks(&f, EyeSource::Mesh, BlinkParams::default()).is_empty());
     }
 }

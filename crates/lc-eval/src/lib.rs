@@ -5,7 +5,7 @@
 //!   scoring hints where no footage shows the problem for real.
 //! - [`eval`]: scoring detected events against ground truth, and reading the
 //!   truth files of the eval footage.
-//! - `examples/`: the programs behind the tables in docs/ (`eval_blinks`,
+//! - `examples/`: the programs behind the tables in docs/ (`eval_blinks`, `tune_blinks`,
 //!   `eval_hints`, `measure_*`, `alter_clip`, `probe_faces`), each with the
 //!   command that reproduces its table in its first lines.
 //!
