@@ -136,6 +136,7 @@ impl Analyzer {
             rec.eye_open_right = Some(r);
             rec.eye_open_left = Some(l);
         }
+        rec.mouth_open = crate::measure::mouth::openness(&face.landmarks);
         if let Some(p) = self.face_model.pose(&face.landmarks) {
             rec.yaw_deg = Some(p.yaw);
             rec.pitch_deg = Some(p.pitch);

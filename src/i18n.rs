@@ -58,6 +58,10 @@ impl Lang {
             EventKind::TurnLeft => Msg::PromptTurnLeft,
             EventKind::TurnRight => Msg::PromptTurnRight,
             EventKind::Nod => Msg::PromptNod,
+            EventKind::OpenMouth => Msg::PromptOpenMouth,
+            EventKind::Shake => Msg::PromptShake,
+            EventKind::LookUp => Msg::PromptLookUp,
+            EventKind::LookDown => Msg::PromptLookDown,
         })
     }
 
@@ -67,6 +71,10 @@ impl Lang {
             EventKind::TurnLeft => Msg::TurnLeft,
             EventKind::TurnRight => Msg::TurnRight,
             EventKind::Nod => Msg::Nod,
+            EventKind::OpenMouth => Msg::OpenMouth,
+            EventKind::Shake => Msg::Shake,
+            EventKind::LookUp => Msg::LookUp,
+            EventKind::LookDown => Msg::LookDown,
         })
     }
 }
@@ -131,6 +139,10 @@ messages! {
     TurnLeft => "turn left", "向左转头";
     TurnRight => "turn right", "向右转头";
     Nod => "nod", "点头";
+    OpenMouth => "open mouth", "张嘴";
+    Shake => "shake", "摇头";
+    LookUp => "look up", "抬头";
+    LookDown => "look down", "低头";
     HintNoFace => "No face in view", "画面中没有人脸";
     AdviceNoFace => "Sit in front of the camera with your whole face inside the oval.", "请坐在摄像头前，让整张脸位于椭圆框内。";
     HintMultipleFaces => "More than one face in view", "画面中有多张人脸";
@@ -194,6 +206,10 @@ messages! {
     PromptTurnLeft => "Turn your head to the left", "请向左转头";
     PromptTurnRight => "Turn your head to the right", "请向右转头";
     PromptNod => "Nod your head", "请点头";
+    PromptOpenMouth => "Open your mouth wide, then close it", "请张大嘴，然后闭上";
+    PromptShake => "Shake your head: left and right", "请摇头：向左再向右";
+    PromptLookUp => "Look up", "请抬头";
+    PromptLookDown => "Look down", "请低头";
     ThenBack => "then face the camera again", "然后转回正对摄像头";
     PromptOf => "Prompt {i} of {n}", "第 {i}/{n} 个动作";
     TryAgain => "Not yet, {reason}. Try again", "没通过：{reason}。请再试一次";

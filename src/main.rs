@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use liveness_coach::analysis::{AnalyzerOptions, EyeSource};
 use liveness_coach::cmd;
 use liveness_coach::i18n::Lang;
+use liveness_coach::session::style::Style;
 use liveness_coach::session::{plan, SessionConfig};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +30,21 @@ struct Cli {
 enum LangArg {
     En,
     Zh,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StyleArg {
+    Actions,
+    Turns,
+    Mixed,
+}
+
+fn style_of(s: StyleArg) -> Style {
+    match s {
+        StyleArg::Actions => Style::Actions,
+        StyleArg::Turns => Style::Turns,
+        StyleArg::Mixed => Style::Mixed,
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -79,8 +95,8 @@ enum Command {
         /// No window: run the session over every frame and print what happens (use with --source).
         #[arg(long)]
         headless: bool,
-        /// Prompts to ask, in this order, comma-separated: blink, turn_left, turn_right, nod
-        /// (default: all four in a random order).
+        /// Prompts to ask, in this order, comma-separated: blink, turn_left, turn_right, nod,
+        /// open_mouth, shake, look_up, look_down (default: those of --style, in a random order).
         #[arg(long, value_name = "LIST")]
         challenges: Option<String>,
         /// Seed of the random prompt order, to repeat a session (default: a new one each time).
@@ -96,6 +112,11 @@ enum Command {
         /// (default: keep the prompt open and coach each try until its time limit).
         #[arg(long)]
         strict: bool,
+        /// The kind of check to rehearse: actions (blink, open mouth, shake, nod: Chinese
+        /// action checks), turns (left and right), mixed (four drawn at random from every
+        /// prompt). Sets the prompts, unless --challenges gives them, and the bar they set.
+        #[arg(long, value_enum, default_value = "mixed")]
+        style: StyleArg,
         /// Save the session's results as JSON (`-` for standard output).
         #[arg(long, value_name = "PATH")]
         report: Option<PathBuf>,
@@ -195,13 +216,20 @@ fn practice_session(
     no_intro: bool,
     prompt_timeout: f64,
     strict: bool,
+    style: Style,
 ) -> anyhow::Result<SessionConfig> {
     check_timeout(prompt_timeout)?;
-    // Given prompts are asked in the order given; otherwise all four, shuffled.
+    // Given prompts are asked in the order given; otherwise the style's,
+    // shuffled (a mixed session draws four of them).
     let shuffle = challenges.is_none();
+    let draw = if shuffle && style == Style::Mixed {
+        liveness_coach::session::style::MIXED_DRAW
+    } else {
+        0
+    };
     let challenges = match challenges {
         Some(c) => plan::parse_challenges(&c).map_err(|e| anyhow::anyhow!("--challenges: {e}"))?,
-        None => plan::DEFAULT_CHALLENGES.to_vec(),
+        None => style.prompts().to_vec(),
     };
     // A new order each run unless a seed is given; the seed used is in the report.
     let seed = seed.unwrap_or_else(|| {
@@ -217,6 +245,8 @@ fn practice_session(
         intro: !no_intro,
         wait_for_key: false,
         strict,
+        style,
+        draw,
     })
 }
 
@@ -266,32 +296,39 @@ fn main() -> ExitCode {
             no_intro,
             prompt_timeout,
             strict,
+            style,
             report,
             report_dir,
             record,
             landmarks,
             eyes,
             window,
-        } => practice_session(challenges, seed, no_intro, prompt_timeout, strict).and_then(
-            |session| {
-                cmd::practice::run(&cmd::practice::PracticeArgs {
-                    camera,
-                    source,
-                    headless,
-                    session,
-                    report,
-                    report_dir,
-                    record,
-                    landmarks,
-                    models: cli.models,
-                    options: AnalyzerOptions {
-                        eye_source: eye_source(eyes),
-                    },
-                    lang,
-                    window,
-                })
-            },
-        ),
+        } => practice_session(
+            challenges,
+            seed,
+            no_intro,
+            prompt_timeout,
+            strict,
+            style_of(style),
+        )
+        .and_then(|session| {
+            cmd::practice::run(&cmd::practice::PracticeArgs {
+                camera,
+                source,
+                headless,
+                session,
+                report,
+                report_dir,
+                record,
+                landmarks,
+                models: cli.models,
+                options: AnalyzerOptions {
+                    eye_source: eye_source(eyes),
+                },
+                lang,
+                window,
+            })
+        }),
         Command::Check {
             camera,
             source,

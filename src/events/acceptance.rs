@@ -10,6 +10,10 @@
 //! | [`TURN_TOO_FAST_S`] | 0.7 s | half head-dev's shortest deliberate turn (1.4 s) |
 //! | [`NOD_TOO_FAST_S`] | 0.35 s | half head-dev's look-down (0.70 s) |
 //! | [`NEAR_MISS_MIN_FRACTION`] | 0.6 | still-head wobble on zju-dev stays under 3 degrees |
+//! | [`LOOK_UP_MIN_DEG`] | 8 degrees | Baidu's config for looking up |
+//! | [`LOOK_MAX_S`] | 8 s | as a turn: one direction, held, and back |
+//! | [`SHAKE_MIN_DEG`] | 10 degrees each way | Baidu's config for a shake |
+//! | [`SHAKE_GAP_S`] | 1 s | a shake crosses the middle without resting |
 //! | [`RISE_MAX_S`] | 2 s | head-dev's and talking-face's movements rise from half the minimum to the minimum in at most 0.9 s (`measure_head`); still heads drift that far over many seconds |
 //!
 //! docs/head-pose.md gives the measurements and the commands that reproduce
@@ -30,6 +34,10 @@ pub const NOD_MAX_S: f64 = 3.0;
 /// rate checks accept, 0.7 s leaves about ten frames for the way out and
 /// back (docs/head-pose.md).
 pub const TURN_TOO_FAST_S: f64 = 0.7;
+/// Shortest side of a shake that is not too fast: action checks take a
+/// quick natural shake of about 0.3 s each way (issue 16); half that, as for
+/// turns and nods.
+pub const SHAKE_SIDE_TOO_FAST_S: f64 = 0.15;
 /// Shortest nod that is not too fast.
 pub const NOD_TOO_FAST_S: f64 = 0.35;
 /// An excursion starts at this fraction of the minimum angle, and has
@@ -50,3 +58,27 @@ pub const RISE_MAX_S: f64 = 2.0;
 /// a new neutral: the place it rests. Equal to the turn time limit, so a
 /// held turn that comes back in time never moves the zero.
 pub const RESEAT_AFTER_S: f64 = TURN_MAX_S;
+/// Least upward pitch from neutral that counts as looking up (the same
+/// config's look-up angle).
+pub const LOOK_UP_MIN_DEG: f32 = 8.0;
+/// A look up or down must go and come back within this time.
+pub const LOOK_MAX_S: f64 = TURN_MAX_S;
+/// Least yaw each way of a shake (Baidu's action config: 10 degrees).
+pub const SHAKE_MIN_DEG: f32 = 10.0;
+/// A shake's second side must start within this time of its first side's
+/// end (a shake crosses the middle without resting there).
+pub const SHAKE_GAP_S: f64 = 1.0;
+
+/// The least size of a movement of `kind`, in its own unit (degrees; the
+/// mouth's rise above its closed level; a blink's closure).
+pub fn minimum(kind: crate::record::EventKind) -> f32 {
+    use crate::record::EventKind as K;
+    match kind {
+        K::TurnLeft | K::TurnRight => TURN_MIN_DEG,
+        K::Nod | K::LookDown => NOD_MIN_DEG,
+        K::LookUp => LOOK_UP_MIN_DEG,
+        K::Shake => SHAKE_MIN_DEG,
+        K::OpenMouth => super::mouth::OPEN_RISE,
+        K::Blink => crate::events::blink::DEPTH_MIN,
+    }
+}

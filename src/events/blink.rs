@@ -365,6 +365,7 @@ mod tests {
                     time_s: i as f64 / fps,
                     eyes: Some((e, e * 1.02)),
                     pose: Some((1.0, pitch(i), 0.0)),
+                    mouth: None,
                 }
             })
             .collect()

@@ -15,7 +15,8 @@
 //! enough (`RESEAT_AFTER_S`) that where it rests becomes its neutral.
 
 pub use super::acceptance::{
-    ENTER_FRACTION, NOD_MAX_S, NOD_MIN_DEG, RESEAT_AFTER_S, RISE_MAX_S, TURN_MAX_S, TURN_MIN_DEG,
+    ENTER_FRACTION, LOOK_MAX_S, LOOK_UP_MIN_DEG, NOD_MAX_S, NOD_MIN_DEG, RESEAT_AFTER_S,
+    RISE_MAX_S, SHAKE_GAP_S, TURN_MAX_S, TURN_MIN_DEG,
 };
 use super::{Attempt, Event, EventKind, Outcome, Signals};
 
@@ -89,6 +90,9 @@ enum State {
 #[derive(Debug, Clone)]
 pub struct Excursion {
     kind: EventKind,
+    /// Movements done within this time are this other kind (a look down
+    /// done within `NOD_MAX_S` is a nod).
+    quick: Option<(f64, EventKind)>,
     min_deg: f32,
     max_s: f64,
     state: State,
@@ -99,11 +103,18 @@ impl Excursion {
     pub fn new(kind: EventKind, min_deg: f32, max_s: f64) -> Excursion {
         Excursion {
             kind,
+            quick: None,
             min_deg,
             max_s,
             state: State::Idle,
             last: None,
         }
+    }
+
+    /// Movements done within `within_s` are of kind `kind`.
+    pub fn quick(mut self, within_s: f64, kind: EventKind) -> Excursion {
+        self.quick = Some((within_s, kind));
+        self
     }
 
     /// Whether the head is away from neutral in this direction (a movement
@@ -121,9 +132,13 @@ impl Excursion {
     }
 
     fn attempt(&self, start: &Signals, end: &Signals, peak: f32, outcome: Outcome) -> Attempt {
+        let kind = match self.quick {
+            Some((within, quick)) if end.time_s - start.time_s <= within => quick,
+            _ => self.kind,
+        };
         Attempt {
             event: Event {
-                kind: self.kind,
+                kind,
                 start_frame: start.index,
                 end_frame: end.index,
                 start_s: start.time_s,
@@ -216,7 +231,11 @@ pub struct HeadDetector {
     pub pitch: Neutral,
     left: Excursion,
     right: Excursion,
-    nod: Excursion,
+    /// Looking down: a nod when quick, a look down otherwise.
+    down: Excursion,
+    up: Excursion,
+    /// The last turn that counted, for a shake.
+    last_turn: Option<Event>,
 }
 
 impl Default for HeadDetector {
@@ -226,7 +245,10 @@ impl Default for HeadDetector {
             pitch: Neutral::default(),
             left: Excursion::new(EventKind::TurnLeft, TURN_MIN_DEG, TURN_MAX_S),
             right: Excursion::new(EventKind::TurnRight, TURN_MIN_DEG, TURN_MAX_S),
-            nod: Excursion::new(EventKind::Nod, NOD_MIN_DEG, NOD_MAX_S),
+            down: Excursion::new(EventKind::LookDown, NOD_MIN_DEG, LOOK_MAX_S)
+                .quick(NOD_MAX_S, EventKind::Nod),
+            up: Excursion::new(EventKind::LookUp, LOOK_UP_MIN_DEG, LOOK_MAX_S),
+            last_turn: None,
         }
     }
 }
@@ -242,8 +264,10 @@ impl HeadDetector {
         match kind {
             EventKind::TurnLeft => self.left.current(),
             EventKind::TurnRight => self.right.current(),
-            EventKind::Nod => self.nod.current(),
-            EventKind::Blink => None,
+            EventKind::Nod | EventKind::LookDown => self.down.current(),
+            EventKind::LookUp => self.up.current(),
+            EventKind::Shake => self.left.current().or(self.right.current()),
+            EventKind::Blink | EventKind::OpenMouth => None,
         }
     }
 
@@ -261,12 +285,11 @@ impl HeadDetector {
     pub fn push_attempts(&mut self, s: &Signals) -> Vec<Attempt> {
         let Some((yaw, pitch, _)) = s.pose else {
             // A face that leaves mid-movement breaks the movement.
-            self.left.reset();
-            self.right.reset();
-            self.nod.reset();
+            self.reset();
             return Vec::new();
         };
-        let settled = !(self.left.active() || self.right.active() || self.nod.active());
+        let settled =
+            !(self.left.active() || self.right.active() || self.down.active() || self.up.active());
         self.yaw.push(s.time_s, yaw, settled);
         self.pitch.push(s.time_s, pitch, settled);
         let Some((dy, dp)) = self.relative(yaw, pitch) else {
@@ -281,18 +304,54 @@ impl HeadDetector {
             Ok(a) => out.extend(a),
             Err(by) => self.yaw.reseat(-by),
         }
-        match self.nod.push(s, -dp) {
+        match self.down.push(s, -dp) {
             Ok(a) => out.extend(a),
             Err(by) => self.pitch.reseat(-by),
         }
+        match self.up.push(s, dp) {
+            Ok(a) => out.extend(a),
+            Err(by) => self.pitch.reseat(by),
+        }
+        let shakes: Vec<Attempt> = out.iter().filter_map(|a| self.shake(a)).collect();
+        out.extend(shakes);
         out
+    }
+
+    /// A turn that counted, right after one the other way that also
+    /// counted, makes a shake: its size is the smaller side.
+    fn shake(&mut self, a: &Attempt) -> Option<Attempt> {
+        let turn = matches!(a.event.kind, EventKind::TurnLeft | EventKind::TurnRight);
+        if a.outcome != Outcome::Done || !turn {
+            return None;
+        }
+        let e = &a.event;
+        let prev = self.last_turn.replace(e.clone());
+        let p = prev.filter(|p| p.kind != e.kind && e.start_s - p.end_s <= SHAKE_GAP_S)?;
+        self.last_turn = None;
+        Some(Attempt {
+            event: Event {
+                kind: EventKind::Shake,
+                start_frame: p.start_frame,
+                end_frame: e.end_frame,
+                start_s: p.start_s,
+                end_s: e.end_s,
+                magnitude: p.magnitude.min(e.magnitude),
+            },
+            outcome: Outcome::Done,
+        })
+    }
+
+    fn reset(&mut self) {
+        self.left.reset();
+        self.right.reset();
+        self.down.reset();
+        self.up.reset();
+        self.last_turn = None;
     }
 
     /// End of stream: a movement that never came back is not counted.
     pub fn finish(&mut self) -> Vec<Event> {
-        self.left.reset();
-        self.right.reset();
-        self.nod.reset();
+        self.reset();
         Vec::new()
     }
 }
@@ -312,6 +371,7 @@ mod tests {
                     time_s: t,
                     eyes: Some((0.3, 0.3)),
                     pose: Some((yaw(t) + jitter, pitch(t) + jitter, 0.0)),
+                    mouth: None,
                 }
             })
             .collect()
@@ -362,14 +422,24 @@ mod tests {
             |_| 0.0,
         );
         assert!(run(&s).is_empty());
-        // Looking up is not a nod (a nod goes down first).
+        // Looking up is not a nod (a nod goes down first): it is a look up.
         let s = series(6.0, |_| 0.0, |t| bump(t, 2.0, 3.0, 15.0));
-        assert!(run(&s).is_empty());
+        let kinds: Vec<_> = run(&s).iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, vec![EventKind::LookUp]);
     }
 
     #[test]
     fn too_slow_an_excursion_is_not_a_nod() {
+        // Down and back in 5 s: a look down, not a nod (3 s at most).
         let s = series(10.0, |_| 0.0, |t| -bump(t, 1.0, 6.0, 15.0));
+        let kinds: Vec<_> = run(&s).iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, vec![EventKind::LookDown]);
+        // Held down 10 s: neither.
+        let s = series(
+            14.0,
+            |_| 0.0,
+            |t| if (1.0..11.0).contains(&t) { -15.0 } else { 0.0 },
+        );
         assert!(run(&s).is_empty());
     }
 
@@ -385,9 +455,9 @@ mod tests {
         // A 6-degree turn: started (past half the minimum) but not far enough.
         let s = series(6.0, |t| bump(t, 2.0, 4.0, 6.0), |_| 0.0);
         assert_eq!(attempts(&s), vec![(EventKind::TurnLeft, Outcome::TooSmall)]);
-        // A 15-degree nod that takes 5 s: far enough, too long.
-        let s = series(10.0, |_| 0.0, |t| -bump(t, 1.0, 6.0, 15.0));
-        assert_eq!(attempts(&s), vec![(EventKind::Nod, Outcome::TooLong)]);
+        // A 15-degree look down held 10 s: far enough, too long.
+        let s = series(14.0, |_| 0.0, |t| -bump(t, 1.0, 12.0, 15.0));
+        assert_eq!(attempts(&s), vec![(EventKind::LookDown, Outcome::TooLong)]);
         // While it is under way, the detector says so.
         let mut d = HeadDetector::default();
         let s = series(3.0, |t| if t > 1.0 { 12.0 } else { 0.0 }, |_| 0.0);
@@ -483,5 +553,36 @@ mod tests {
         assert_eq!(a.len(), 1, "{a:?}");
         assert_eq!(a[0].outcome, Outcome::TooLong);
         assert!(run(&s).is_empty());
+    }
+
+    #[test]
+    fn left_and_right_in_one_go_is_a_shake_and_each_side_a_turn() {
+        // Quick natural shake: 12 degrees left, through the middle, 12 right
+        // and back, 0.5 s a side; then, 3 s later, a lone turn.
+        let s = series(
+            9.0,
+            |t| {
+                let shake = if (2.0..3.0).contains(&t) {
+                    12.0 * (std::f64::consts::TAU * (t - 2.0)).sin() as f32
+                } else {
+                    0.0
+                };
+                shake + bump(t, 6.0, 7.5, 12.0)
+            },
+            |_| 0.0,
+        );
+        let kinds: Vec<_> = run(&s).iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                EventKind::TurnLeft,
+                EventKind::TurnRight,
+                EventKind::Shake,
+                EventKind::TurnLeft
+            ]
+        );
+        let shake = run(&s)[2].clone();
+        assert!(shake.start_s < 2.2 && shake.end_s > 2.8, "{shake:?}");
+        assert!((shake.magnitude - 12.0).abs() < 1.5);
     }
 }

@@ -1,4 +1,5 @@
-//! Prompt events from the per-frame signals: blinks, head turns and nods.
+//! Prompt events from the per-frame signals: blinks, head turns, nods,
+//! looks up and down, shakes and open mouths.
 //!
 //! Each detector is a small state machine fed one frame at a time; they
 //! learn the person's own open-eye level and neutral pose as the clip runs
@@ -8,6 +9,7 @@
 pub mod acceptance;
 pub mod blink;
 pub mod head;
+pub mod mouth;
 
 use crate::record::{Event, EventKind, FrameRecord};
 use serde::{Deserialize, Serialize};
@@ -39,10 +41,7 @@ impl Attempt {
     /// reached the minimum angle, and those that fell short (or drifted)
     /// after reaching `acceptance::NEAR_MISS_MIN_FRACTION` of it.
     pub fn is_try(&self) -> bool {
-        let min = match self.event.kind {
-            EventKind::Nod => acceptance::NOD_MIN_DEG,
-            _ => acceptance::TURN_MIN_DEG,
-        };
+        let min = acceptance::minimum(self.event.kind);
         match self.outcome {
             Outcome::Done | Outcome::TooLong => true,
             Outcome::TooSmall | Outcome::Drift => {
@@ -61,6 +60,8 @@ pub struct Signals {
     pub eyes: Option<(f32, f32)>,
     /// (yaw, pitch, roll) in degrees.
     pub pose: Option<(f32, f32, f32)>,
+    /// Mouth aspect ratio.
+    pub mouth: Option<f32>,
 }
 
 impl From<&FrameRecord> for Signals {
@@ -73,6 +74,7 @@ impl From<&FrameRecord> for Signals {
                 (Some(y), Some(p), Some(r)) => Some((y, p, r)),
                 _ => None,
             },
+            mouth: r.mouth_open,
         }
     }
 }
@@ -82,6 +84,7 @@ impl From<&FrameRecord> for Signals {
 pub struct EventTracker {
     pub blink: blink::BlinkDetector,
     pub head: head::HeadDetector,
+    pub mouth: mouth::MouthDetector,
     /// Head movements that came back on the last frame but did not count
     /// (too small, too long, drifts): what a coach explains after a failed prompt.
     pub near_misses: Vec<Attempt>,
@@ -92,7 +95,12 @@ impl EventTracker {
     pub fn push(&mut self, s: &Signals) -> Vec<Event> {
         let mut out = self.blink.push(s);
         self.near_misses.clear();
-        for a in self.head.push_attempts(s) {
+        for a in self
+            .head
+            .push_attempts(s)
+            .into_iter()
+            .chain(self.mouth.push(s))
+        {
             if a.outcome == Outcome::Done {
                 out.push(a.event);
             } else {

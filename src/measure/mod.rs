@@ -2,7 +2,8 @@
 //! into numbers. Pure functions and small meters that remember a second or so
 //! of their own history; no camera, clock or file.
 //!
-//! In pipeline order: how open the eyes are (`eyes`), where the head points
+//! In pipeline order: how open the eyes are (`eyes`) and the mouth
+//! (`mouth`), where the head points
 //! (`pose`), how the face is lit (`lighting`), how sharp and clean the picture
 //! is (`quality`), what covers the face (`occlusion`), whether the room's lamp
 //! pulses (`flicker`), and the person's own levels these are judged against
@@ -12,6 +13,7 @@ pub mod baseline;
 pub mod eyes;
 pub mod flicker;
 pub mod lighting;
+pub mod mouth;
 pub mod nan;
 pub mod occlusion;
 pub mod pose;

@@ -10,14 +10,26 @@ pub enum EventKind {
     TurnLeft,
     TurnRight,
     Nod,
+    /// 张嘴: open the mouth wide and close it.
+    OpenMouth,
+    /// 摇头: turn left and right (either order) and back to the middle.
+    Shake,
+    /// 抬头: look up and back.
+    LookUp,
+    /// 低头: look down and back (slower than a nod may be).
+    LookDown,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 4] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::Blink,
         EventKind::TurnLeft,
         EventKind::TurnRight,
         EventKind::Nod,
+        EventKind::OpenMouth,
+        EventKind::Shake,
+        EventKind::LookUp,
+        EventKind::LookDown,
     ];
 
     pub fn code(self) -> &'static str {
@@ -26,6 +38,10 @@ impl EventKind {
             EventKind::TurnLeft => "turn_left",
             EventKind::TurnRight => "turn_right",
             EventKind::Nod => "nod",
+            EventKind::OpenMouth => "open_mouth",
+            EventKind::Shake => "shake",
+            EventKind::LookUp => "look_up",
+            EventKind::LookDown => "look_down",
         }
     }
 
@@ -43,7 +59,9 @@ pub struct Event {
     pub start_s: f64,
     pub end_s: f64,
     /// How far the movement went: for a blink the deepest closure as a
-    /// fraction of the open level (1 = fully shut); for turns and nods the
-    /// peak angle from the neutral pose in degrees.
+    /// fraction of the open level (1 = fully shut); for turns, nods, looks
+    /// up and down the peak angle from the neutral pose in degrees (a
+    /// shake: the smaller of its two sides); for an open mouth the rise of
+    /// the mouth aspect ratio above the person's closed level.
     pub magnitude: f32,
 }

@@ -14,6 +14,9 @@ pub struct FrameRecord {
     pub eye_open_left: Option<f32>,
     /// Eye aspect ratio of the person's right eye.
     pub eye_open_right: Option<f32>,
+    /// Mouth aspect ratio: inner-lip gap over mouth width (`mouth`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mouth_open: Option<f32>,
     pub yaw_deg: Option<f32>,
     pub pitch_deg: Option<f32>,
     pub roll_deg: Option<f32>,

@@ -22,7 +22,7 @@ pub struct Summary {
     pub duration_s: f64,
     pub face_fraction: f64,
     /// Counted movements per kind, in `EventKind::ALL` order.
-    pub counts: [usize; 4],
+    pub counts: [usize; EventKind::ALL.len()],
     /// Mean face brightness over the frames with a face.
     pub brightness: Option<f32>,
     /// Share of the attempt each problem covered.
@@ -150,7 +150,7 @@ mod tests {
             outcome,
             duration_s: 10.0,
             face_fraction: 1.0,
-            counts: [blinks, 1, 0, 0],
+            counts: [blinks, 1, 0, 0, 0, 0, 0, 0],
             brightness: Some(luma),
             shares,
         }

@@ -79,6 +79,7 @@ pub fn judge(doc: &AnalysisDoc, challenges: &[EventKind], timeout_s: f64) -> Vec
         intro: false,
         wait_for_key: false,
         strict: false,
+        ..Default::default()
     });
     let mut tracker = EventTracker::default();
     let size = (doc.input.width, doc.input.height);

@@ -135,6 +135,8 @@ pub struct Judge {
     timeout_s: f64,
     /// Fail at the first too-fast or too-slow movement (see the module doc).
     strict: bool,
+    /// What a movement must reach (`style::Style::bar`).
+    bar: super::style::Bar,
     /// The tries that missed the bar so far; the last one explains a
     /// timeout.
     tries: Vec<Try>,
@@ -142,21 +144,39 @@ pub struct Judge {
     outside_since: Option<f64>,
 }
 
-fn opposite(kind: EventKind) -> Option<EventKind> {
-    match kind {
-        EventKind::TurnLeft => Some(EventKind::TurnRight),
-        EventKind::TurnRight => Some(EventKind::TurnLeft),
-        _ => None,
-    }
+/// Whether a movement of `seen` is the other way from the prompt `asked`.
+fn opposite(asked: EventKind, seen: EventKind) -> bool {
+    use EventKind as K;
+    matches!(
+        (asked, seen),
+        (K::TurnLeft, K::TurnRight)
+            | (K::TurnRight, K::TurnLeft)
+            | (K::LookUp, K::Nod | K::LookDown)
+            | (K::Nod | K::LookDown, K::LookUp)
+    )
 }
 
-/// Shortest acceptable duration of a movement of `kind`.
+/// Whether a movement of `seen` does what the prompt `asked` asks: a quick
+/// look down (a nod) is also a look down.
+fn answers(asked: EventKind, seen: EventKind) -> bool {
+    asked == seen || (asked == EventKind::LookDown && seen == EventKind::Nod)
+}
+
+/// Whether a movement of `seen` that fell short was a try at `asked`: the
+/// same direction (a shake is tried with turns).
+fn tried(asked: EventKind, seen: EventKind) -> bool {
+    use EventKind as K;
+    answers(asked, seen)
+        || matches!(
+            (asked, seen),
+            (K::Nod, K::LookDown) | (K::Shake, K::TurnLeft | K::TurnRight)
+        )
+}
+
+/// Shortest acceptable duration of a movement of `kind`, where no style is
+/// known (the slow speeds of `style::Style::Mixed`).
 pub fn too_fast_s(kind: EventKind) -> f64 {
-    match kind {
-        EventKind::TurnLeft | EventKind::TurnRight => TURN_TOO_FAST_S,
-        EventKind::Nod => NOD_TOO_FAST_S,
-        EventKind::Blink => 0.0,
-    }
+    super::style::Style::Mixed.bar(kind).too_fast_s
 }
 
 impl Judge {
@@ -167,6 +187,7 @@ impl Judge {
             start_frame,
             timeout_s,
             strict: false,
+            bar: super::style::Style::Mixed.bar(kind),
             tries: Vec::new(),
             missing_since: None,
             outside_since: None,
@@ -176,6 +197,12 @@ impl Judge {
     /// The same judge, failing at the first too-fast or too-slow movement.
     pub fn strict(mut self, strict: bool) -> Judge {
         self.strict = strict;
+        self
+    }
+
+    /// The same judge with the bar of a kind of check.
+    pub fn bar(mut self, bar: super::style::Bar) -> Judge {
+        self.bar = bar;
         self
     }
 
@@ -241,27 +268,40 @@ impl Judge {
         let (start_s, kind) = (self.start_s, self.kind);
         for e in m.events.iter().filter(|e| e.start_s >= start_s) {
             let dur = e.end_s - e.start_s;
-            if e.kind == self.kind {
-                if dur >= too_fast_s(self.kind) {
+            if answers(self.kind, e.kind) {
+                if e.magnitude < self.bar.min {
+                    self.record_try(FailReason::NotFarEnough, e);
+                } else if dur >= self.bar.too_fast_s {
                     return Some(self.result(m, None, Some(dur), Some(e.magnitude)));
-                }
-                if self.strict {
+                } else if self.strict {
                     return Some(self.result(
                         m,
                         Some(FailReason::TooFast),
                         Some(dur),
                         Some(e.magnitude),
                     ));
+                } else {
+                    self.record_try(FailReason::TooFast, e);
                 }
-                self.record_try(FailReason::TooFast, e);
-            } else if Some(e.kind) == opposite(self.kind) {
+            } else if kind == EventKind::Nod && e.kind == EventKind::LookDown {
+                // Down and back, slower than a nod.
+                if self.strict {
+                    return Some(self.result(
+                        m,
+                        Some(FailReason::TooSlow),
+                        Some(dur),
+                        Some(e.magnitude),
+                    ));
+                }
+                self.record_try(FailReason::TooSlow, e);
+            } else if opposite(self.kind, e.kind) {
                 self.record_try(FailReason::WrongDirection, e);
             }
         }
         for a in m
             .near_misses
             .iter()
-            .filter(|a| a.event.kind == kind && a.event.start_s >= start_s && a.is_try())
+            .filter(|a| tried(kind, a.event.kind) && a.event.start_s >= start_s && a.is_try())
         {
             let dur = a.event.end_s - a.event.start_s;
             match a.outcome {
@@ -490,5 +530,72 @@ mod tests {
             })
             .expect("strict verdict");
         assert_eq!(r.reason, Some(FailReason::TooSlow));
+    }
+
+    /// Feeds `events` at their end; returns the verdict at `limit`.
+    fn judged(mut j: Judge, events: &[Event], limit: f64) -> PromptResult {
+        for e in events {
+            let one = [e.clone()];
+            if let Some(r) = j.push(&Moment {
+                events: &one,
+                ..at(e.end_s)
+            }) {
+                return r;
+            }
+        }
+        j.push(&at(limit)).expect("verdict at the limit")
+    }
+
+    #[test]
+    fn the_new_prompts_take_their_own_movements() {
+        use super::super::style::Style;
+        let j = |k| Judge::new(k, 0.0, 0, 8.0);
+        // A shake of 12 degrees each way passes; 9 is not far enough.
+        let r = judged(
+            j(EventKind::Shake),
+            &[ev(EventKind::Shake, 1.0, 2.0, 12.0)],
+            8.0,
+        );
+        assert!(r.passed, "{r:?}");
+        let r = judged(
+            j(EventKind::Shake),
+            &[ev(EventKind::Shake, 1.0, 2.0, 9.0)],
+            8.0,
+        );
+        assert_eq!(r.reason, Some(FailReason::NotFarEnough));
+        // A nod answers a look down; looking up is the other way.
+        assert!(
+            judged(
+                j(EventKind::LookDown),
+                &[ev(EventKind::Nod, 1.0, 2.0, 12.0)],
+                8.0
+            )
+            .passed
+        );
+        let r = judged(
+            j(EventKind::LookDown),
+            &[ev(EventKind::LookUp, 1.0, 2.0, 12.0)],
+            8.0,
+        );
+        assert_eq!(r.reason, Some(FailReason::WrongDirection));
+        // A slow look down asked as a nod is too slow; strict fails at once.
+        let slow = [ev(EventKind::LookDown, 1.0, 5.0, 12.0)];
+        let r = judged(j(EventKind::Nod), &slow, 8.0);
+        assert_eq!((r.reason, r.end_s), (Some(FailReason::TooSlow), 8.0));
+        let r = judged(j(EventKind::Nod).strict(true), &slow, 8.0);
+        assert_eq!((r.reason, r.end_s), (Some(FailReason::TooSlow), 5.0));
+        // An open mouth answers open_mouth.
+        let r = judged(
+            j(EventKind::OpenMouth),
+            &[ev(EventKind::OpenMouth, 1.0, 2.0, 0.5)],
+            8.0,
+        );
+        assert!(r.passed, "{r:?}");
+        // A quick 0.4 s turn: fine for an action check, too fast for a turn check.
+        let quick = [ev(EventKind::TurnLeft, 1.0, 1.4, 12.0)];
+        let bar = |s: Style| s.bar(EventKind::TurnLeft);
+        assert!(judged(j(EventKind::TurnLeft).bar(bar(Style::Actions)), &quick, 8.0).passed);
+        let r = judged(j(EventKind::TurnLeft).bar(bar(Style::Turns)), &quick, 8.0);
+        assert_eq!(r.reason, Some(FailReason::TooFast));
     }
 }

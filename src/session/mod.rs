@@ -10,6 +10,7 @@
 pub mod compare;
 pub mod judge;
 pub mod plan;
+pub mod style;
 
 use crate::events::EventTracker;
 use crate::hints::framing::Framing;
@@ -56,6 +57,11 @@ pub struct SessionConfig {
     /// Fail a prompt at its first too-fast or too-slow movement instead of
     /// coaching tries until the time limit (`judge::Judge::strict`).
     pub strict: bool,
+    /// The kind of check rehearsed: the bar each prompt sets.
+    pub style: style::Style,
+    /// Ask only the first `draw` prompts of each attempt's order (0: all),
+    /// so a shuffled pool becomes a random draw.
+    pub draw: usize,
 }
 
 impl Default for SessionConfig {
@@ -68,6 +74,8 @@ impl Default for SessionConfig {
             intro: true,
             wait_for_key: false,
             strict: false,
+            style: style::Style::Mixed,
+            draw: 0,
         }
     }
 }
@@ -142,12 +150,15 @@ impl Session {
 
     fn begin_attempt(&mut self, t: f64) {
         let number = self.attempts.len() as u32 + 1;
-        let order = plan::order(
+        let mut order = plan::order(
             &self.config.challenges,
             self.config.seed,
             number - 1,
             self.config.shuffle,
         );
+        if self.config.draw > 0 {
+            order.truncate(self.config.draw);
+        }
         self.attempts.push(AttemptLog {
             number,
             order,
@@ -259,7 +270,8 @@ impl Session {
             Some(&kind) => {
                 self.phase = Phase::Prompt(
                     Judge::new(kind, m.time_s, m.index, self.config.prompt_timeout_s)
-                        .strict(self.config.strict),
+                        .strict(self.config.strict)
+                        .bar(self.config.style.bar(kind)),
                 )
             }
             None => self.end_attempt(Some(m), m.time_s),

@@ -6,8 +6,14 @@
 
 use crate::record::EventKind;
 
-/// Prompts asked when none are given: all four kinds.
-pub const DEFAULT_CHALLENGES: [EventKind; 4] = EventKind::ALL;
+/// Prompts asked when neither prompts nor a style are given: the four every
+/// kind of check uses.
+pub const DEFAULT_CHALLENGES: [EventKind; 4] = [
+    EventKind::Blink,
+    EventKind::TurnLeft,
+    EventKind::TurnRight,
+    EventKind::Nod,
+];
 
 /// The prompt order of attempt `attempt` (0-based): `challenges` shuffled
 /// with `seed` when `shuffle`, as given otherwise.
@@ -21,6 +27,9 @@ pub fn order(challenges: &[EventKind], seed: u64, attempt: u32, shuffle: bool) -
     v
 }
 
+const ALL_NAMES: &str =
+    "blink, turn_left, turn_right, nod, open_mouth, shake, look_up or look_down";
+
 /// Parses `blink,turn_left,nod` (also `left`, `right`, `turn-left`).
 pub fn parse_challenges(s: &str) -> Result<Vec<EventKind>, String> {
     let mut out = Vec::new();
@@ -33,15 +42,11 @@ pub fn parse_challenges(s: &str) -> Result<Vec<EventKind>, String> {
         };
         match kind {
             Some(k) => out.push(k),
-            None => {
-                return Err(format!(
-                    "unknown prompt `{part}`: use blink, turn_left, turn_right or nod"
-                ))
-            }
+            None => return Err(format!("unknown prompt `{part}`: use {}", ALL_NAMES)),
         }
     }
     if out.is_empty() {
-        return Err("no prompts given: use blink, turn_left, turn_right or nod".into());
+        return Err(format!("no prompts given: use {ALL_NAMES}"));
     }
     Ok(out)
 }
@@ -56,7 +61,7 @@ mod tests {
         assert_eq!(a, order(&DEFAULT_CHALLENGES, 7, 0, true));
         let mut sorted = a.clone();
         sorted.sort();
-        assert_eq!(sorted, EventKind::ALL.to_vec());
+        assert_eq!(sorted, DEFAULT_CHALLENGES.to_vec());
         // Over a handful of seeds, more than one order appears.
         let distinct: std::collections::HashSet<_> = (0..20)
             .map(|s| order(&DEFAULT_CHALLENGES, s, 0, true))

@@ -363,7 +363,7 @@ fn main() -> Result<()> {
         let mut p = BlinkParams::default();
         for kv in spec.split(',') {
             let (name, v) = kv.split_once('=').context("FIELD=V,FIELD=V,...")?;
-            let v: f64 = v.trim().parse().with_context(|| format!("{kv}"))?;
+            let v: f64 = v.trim().parse().with_context(|| kv.to_string())?;
             set(&mut p, name.trim(), v)?;
         }
         Ok(p)
