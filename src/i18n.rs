@@ -206,6 +206,8 @@ messages! {
     PromptTurnLeft => "Turn your head to the left", "请向左转头";
     PromptTurnRight => "Turn your head to the right", "请向右转头";
     PromptNod => "Nod your head", "请点头";
+    SameCauseAgain => "Your last {n} attempts failed for the same reason: {reason}. Fix that first: trying again the same way will fail again.", "你最近 {n} 次尝试都因同一原因失败：{reason}。请先解决这个问题：用同样的方式再试还会失败。";
+    RetryLimits => "Real checks limit retries: AWS Face Liveness, for one, allows at most {n} failed attempts in {min} minutes, then makes you wait 30-60 minutes. Practise here until you pass, then do the real check.", "真实检测会限制重试次数：例如 AWS 人脸活体检测在 {min} 分钟内最多允许失败 {n} 次，之后需要等待 30-60 分钟。请先在这里练习到通过，再去做真实检测。";
     PromptOpenMouth => "Open your mouth wide, then close it", "请张大嘴，然后闭上";
     PromptShake => "Shake your head: left and right", "请摇头：向左再向右";
     PromptLookUp => "Look up", "请抬头";

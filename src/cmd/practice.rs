@@ -274,6 +274,8 @@ fn conclude(
             attempts: &coach.session.attempts,
             hints: &hints,
             challenges: &coach.session.config.challenges,
+            style: coach.session.config.style,
+            strict: coach.session.config.strict,
             seed: coach.session.config.seed,
             prompt_timeout_s: coach.session.config.prompt_timeout_s,
             frames: coach.frames,

@@ -34,7 +34,7 @@ pub struct Neutral {
 }
 
 impl Neutral {
-    /// Feeds one angle; `settled` says the head is near neutral on every axis.
+    /// Feeds one angle; `settled` says no movement is under way on its axis.
     pub fn push(&mut self, t: f64, v: f32, settled: bool) {
         match self.value {
             None => {
@@ -288,10 +288,13 @@ impl HeadDetector {
             self.reset();
             return Vec::new();
         };
-        let settled =
-            !(self.left.active() || self.right.active() || self.down.active() || self.up.active());
-        self.yaw.push(s.time_s, yaw, settled);
-        self.pitch.push(s.time_s, pitch, settled);
+        // Each zero follows while no movement is under way on its own axis:
+        // the slow pitch change of a person settling in their chair (or a
+        // look up) must not freeze the yaw zero, nor a turn the pitch one.
+        let yaw_settled = self.left.current().is_none() && self.right.current().is_none();
+        let pitch_settled = self.down.current().is_none() && self.up.current().is_none();
+        self.yaw.push(s.time_s, yaw, yaw_settled);
+        self.pitch.push(s.time_s, pitch, pitch_settled);
         let Some((dy, dp)) = self.relative(yaw, pitch) else {
             return Vec::new();
         };

@@ -125,6 +125,11 @@ pub struct SessionDoc {
     pub schema: String,
     pub source: SourceEntry,
     pub challenges: Vec<EventKind>,
+    /// The kind of check rehearsed, and whether tries failed at once.
+    #[serde(default)]
+    pub style: crate::session::style::Style,
+    #[serde(default)]
+    pub strict: bool,
     pub seed: u64,
     pub prompt_timeout_s: f64,
     pub frames: u64,
@@ -133,6 +138,9 @@ pub struct SessionDoc {
     pub attempts: Vec<AttemptEntry>,
     /// What changed from one attempt to the next, in the chosen language.
     pub comparison: Vec<String>,
+    /// How real services limit retries, and a cause to fix first.
+    #[serde(default)]
+    pub retry_advice: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub live: Option<LiveStats>,
     /// Set when the session stopped on an error; everything before it is kept.
@@ -153,6 +161,8 @@ pub struct SessionOutcome<'a> {
     pub attempts: &'a [AttemptLog],
     pub hints: &'a [HintSpan],
     pub challenges: &'a [EventKind],
+    pub style: crate::session::style::Style,
+    pub strict: bool,
     pub seed: u64,
     pub prompt_timeout_s: f64,
     pub frames: u64,
@@ -206,6 +216,8 @@ impl SessionDoc {
                 fps: o.source.fps,
             },
             challenges: o.challenges.to_vec(),
+            style: o.style,
+            strict: o.strict,
             seed: o.seed,
             prompt_timeout_s: o.prompt_timeout_s,
             frames: o.frames,
@@ -216,6 +228,7 @@ impl SessionDoc {
                 .iter()
                 .map(|t| compare::describe(t, lang))
                 .collect(),
+            retry_advice: compare::retry_advice(o.attempts, lang),
             live: o.live.clone(),
             error: o.error.clone(),
         }
@@ -244,6 +257,9 @@ impl SessionDoc {
                 let what = match (p.movement_s, p.magnitude, p.kind) {
                     (Some(d), Some(m), EventKind::Blink) => {
                         format!(" ({d:.2} {}, {:.0}%)", lang.text(Msg::Seconds), m * 100.0)
+                    }
+                    (Some(d), Some(m), EventKind::OpenMouth) => {
+                        format!(" ({d:.1} {}, +{m:.2})", lang.text(Msg::Seconds))
                     }
                     (Some(d), Some(m), _) => {
                         format!(" ({d:.1} {}, {m:.0}°)", lang.text(Msg::Seconds))
@@ -279,6 +295,9 @@ impl SessionDoc {
         }
         for c in &self.comparison {
             let _ = writeln!(s, "{c}");
+        }
+        for a in &self.retry_advice {
+            let _ = writeln!(s, "{a}");
         }
         if let Some(l) = &self.live {
             let _ = writeln!(

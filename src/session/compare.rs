@@ -109,6 +109,55 @@ pub fn describe(t: &Trend, lang: Lang) -> String {
     }
 }
 
+/// How real services limit retries: AWS Face Liveness allows at most this
+/// many failed attempts...
+pub const SERVICE_MAX_FAILS: usize = 5;
+/// ...in this many minutes, then makes the person wait 30-60 minutes
+/// (AWS's guidance for Face Liveness, quoted in issue 16).
+pub const SERVICE_WINDOW_MIN: u32 = 3;
+
+/// The reason shared by the last attempts that failed in a row, and how
+/// many they are (at least two): an attempt's reason is that of its first
+/// failed prompt.
+pub fn repeated_failure(attempts: &[AttemptLog]) -> Option<(super::FailReason, usize)> {
+    let first_fail = |a: &AttemptLog| a.results.iter().find(|r| !r.passed).and_then(|r| r.reason);
+    let done: Vec<&AttemptLog> = attempts.iter().filter(|a| !a.results.is_empty()).collect();
+    let last = first_fail(done.last()?)?;
+    let n = done
+        .iter()
+        .rev()
+        .take_while(|a| first_fail(a) == Some(last))
+        .count();
+    (n >= 2).then_some((last, n))
+}
+
+/// What to tell a person about retrying, in `lang`: how real services limit
+/// retries once an attempt failed, and to fix a cause that failed several
+/// attempts in a row before trying again.
+pub fn retry_advice(attempts: &[AttemptLog], lang: Lang) -> Vec<String> {
+    let failed = attempts.iter().any(|a| a.results.iter().any(|r| !r.passed));
+    let mut out = Vec::new();
+    if let Some((reason, n)) = repeated_failure(attempts) {
+        out.push(lang.fill(
+            Msg::SameCauseAgain,
+            &[
+                ("n", &n.to_string()),
+                ("reason", lang.text(reason.message())),
+            ],
+        ));
+    }
+    if failed {
+        out.push(lang.fill(
+            Msg::RetryLimits,
+            &[
+                ("n", &SERVICE_MAX_FAILS.to_string()),
+                ("min", &SERVICE_WINDOW_MIN.to_string()),
+            ],
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +204,38 @@ mod tests {
         );
         assert!(describe(&t[0], Lang::Zh).contains("快"));
         assert!(trends(&a[..1]).is_empty());
+    }
+
+    #[test]
+    fn the_same_cause_twice_in_a_row_says_to_fix_it_first() {
+        use crate::session::FailReason;
+        let failing = |n, reason| {
+            let mut a = attempt(n, 0.4, 9.0, false);
+            a.results[0].reason = Some(reason);
+            a
+        };
+        let passed = [attempt(1, 1.0, 9.0, true)];
+        assert_eq!(repeated_failure(&passed), None);
+        assert!(retry_advice(&passed, Lang::En).is_empty(), "nothing to say");
+        let once = [attempt(1, 1.0, 9.0, true), failing(2, FailReason::TooFast)];
+        assert_eq!(repeated_failure(&once), None);
+        let advice = retry_advice(&once, Lang::En);
+        assert_eq!(advice.len(), 1);
+        assert!(
+            advice[0].contains('5') && advice[0].contains("3 minutes"),
+            "{advice:?}"
+        );
+        let again = [
+            failing(1, FailReason::FaceLost),
+            failing(2, FailReason::TooFast),
+            failing(3, FailReason::TooFast),
+            failing(4, FailReason::TooFast),
+        ];
+        assert_eq!(repeated_failure(&again), Some((FailReason::TooFast, 3)));
+        let zh = retry_advice(&again, Lang::Zh);
+        assert_eq!(zh.len(), 2);
+        assert!(
+            zh[0].contains('3') && zh[0].contains(Lang::Zh.text(FailReason::TooFast.message()))
+        );
     }
 }

@@ -45,6 +45,8 @@ pub struct View {
     pub attempt: u32,
     /// What changed across attempts, in the session's language.
     pub comparison: Vec<String>,
+    /// How real services limit retries, and a cause to fix first.
+    pub retry_advice: Vec<String>,
     /// Hints showing, most important first.
     pub hints: Vec<HintCode>,
     /// Every hint that showed during this attempt (for the result screen).
@@ -89,8 +91,10 @@ impl View {
                 .iter()
                 .map(|t| compare::describe(t, lang))
                 .collect();
+            self.retry_advice = compare::retry_advice(&s.attempts, lang);
         } else {
             self.comparison.clear();
+            self.retry_advice.clear();
         }
         self.hints.clear();
         self.hints.extend(coach.hints.showing());
@@ -447,6 +451,8 @@ impl Renderer {
             if let (Some(d), Some(m)) = (r.movement_s, r.magnitude) {
                 if r.kind == EventKind::Blink {
                     line.push_str(&format!("  ({d:.2} {})", lang.text(Msg::Seconds)));
+                } else if r.kind == EventKind::OpenMouth {
+                    line.push_str(&format!("  ({d:.1} {}, +{m:.2})", lang.text(Msg::Seconds)));
                 } else {
                     line.push_str(&format!("  ({d:.1} {}, {m:.0}°)", lang.text(Msg::Seconds)));
                 }
@@ -476,6 +482,13 @@ impl Renderer {
             self.text
                 .draw(c.buf, width, height, x, y, s, mid * 0.8, CYAN);
             y += (mid * 1.2) as i32;
+        }
+        for s in &view.retry_advice {
+            for line in self.text.wrap(s, mid * 0.7, width as f32 * 0.8) {
+                self.text
+                    .draw(c.buf, width, height, x, y, &line, mid * 0.7, WHITE);
+                y += (mid * 0.95) as i32;
+            }
         }
     }
 }

@@ -101,6 +101,38 @@ impl Text {
         (pen.max(0.0).ceil() as u32, line_height)
     }
 
+    /// `s` broken into lines no wider than `max_w` pixels at `px`: at the
+    /// last space that fits, or between any two characters where there is
+    /// none (Chinese has no spaces). A word wider than a line stays whole.
+    pub fn wrap(&mut self, s: &str, px: f32, max_w: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        for c in s.chars() {
+            line.push(c);
+            if (self.measure(&line, px).0 as f32) <= max_w || line.chars().count() == 1 {
+                continue;
+            }
+            line.pop();
+            let rest = match line.rfind(' ') {
+                Some(i) if !c.is_whitespace() => {
+                    let rest = line[i + 1..].to_string();
+                    line.truncate(i);
+                    rest
+                }
+                _ => String::new(),
+            };
+            lines.push(std::mem::take(&mut line).trim_end().to_string());
+            line = rest;
+            if !c.is_whitespace() {
+                line.push(c);
+            }
+        }
+        if !line.trim().is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+
     /// Draws `s` on one line with the top-left corner of its line box at
     /// (`x`, `y`), blending `color` (`0x00RRGGBB`) over the pixels by glyph
     /// coverage. `buf` holds `width * height` pixels row by row; everything
@@ -439,5 +471,22 @@ mod tests {
         assert_eq!(blend(0x0010_2030, WHITE, 0), 0x0010_2030);
         assert_eq!(blend(0x0010_2030, 0xff12_3456, 255), 0x0012_3456);
         assert_eq!(blend(0, WHITE, 128), 0x0080_8080);
+    }
+
+    #[test]
+    fn long_text_wraps_at_spaces_or_between_chinese_characters() {
+        let mut t = Text::new().expect("font");
+        let en = "Real checks limit retries: practise here until you pass.";
+        let lines = t.wrap(en, 20.0, 200.0);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert!(
+            lines.iter().all(|l| t.measure(l, 20.0).0 <= 200),
+            "{lines:?}"
+        );
+        assert_eq!(lines.join(" "), en);
+        let zh = "真实检测会限制重试次数请先在这里练习到通过再去做真实检测";
+        let lines = t.wrap(zh, 20.0, 150.0);
+        assert!(lines.len() > 1 && lines.iter().all(|l| t.measure(l, 20.0).0 <= 150));
+        assert_eq!(lines.concat(), zh);
     }
 }

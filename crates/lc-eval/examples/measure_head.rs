@@ -13,7 +13,9 @@
 
 use anyhow::{Context, Result};
 use liveness_coach::analysis::{analyze_source, Analyzer, AnalyzerOptions, EyeSource};
-use liveness_coach::events::acceptance::{ENTER_FRACTION, NOD_MIN_DEG, TURN_MIN_DEG};
+use liveness_coach::events::acceptance::{
+    ENTER_FRACTION, LOOK_UP_MIN_DEG, NOD_MIN_DEG, TURN_MIN_DEG,
+};
 use liveness_coach::events::head::HeadDetector;
 use liveness_coach::events::{Outcome, Signals};
 use liveness_coach::models::ModelFiles;
@@ -66,6 +68,7 @@ fn main() -> Result<()> {
             let (min, along): (f32, fn(&Rel) -> f32) = match e.kind {
                 EventKind::TurnLeft => (TURN_MIN_DEG, |r| r.1),
                 EventKind::TurnRight => (TURN_MIN_DEG, |r| -r.1),
+                EventKind::LookUp => (LOOK_UP_MIN_DEG, |r| r.2),
                 _ => (NOD_MIN_DEG, |r| -r.2),
             };
             let enter_s = rel
