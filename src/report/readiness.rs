@@ -29,7 +29,8 @@ pub struct Readiness {
 
 impl Readiness {
     pub fn ready(&self) -> bool {
-        self.to_fix.is_empty() && !(self.small_picture && !self.photo)
+        // A small camera picture is a reason to wait; a small photo is not.
+        self.to_fix.is_empty() && (self.photo || !self.small_picture)
     }
 }
 
