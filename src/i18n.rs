@@ -131,6 +131,7 @@ messages! {
     Frames => "frames", "帧";
     FrameUnit => "frame", "帧";
     NoFaceInClip => "No face was found anywhere in this clip.", "整段视频中都没有找到人脸。";
+    PhotoJudged => "one photo, judged on its own (movement and frame rate do not apply)", "一张照片，只看这一张（照片无法评判动作和帧率）";
     FaceVisible => "Face visible", "人脸可见";
     StoppedEarly => "The input stopped early", "输入提前结束";
     Processing => "Processing", "处理";
@@ -262,6 +263,10 @@ messages! {
     VerdictNoFaceBody => "A check cannot start without a face: sit in front of the camera with your whole face in view, in good light.", "没有人脸，检测无法开始：请坐在摄像头前，让整张脸都在画面内，并保证光线充足。";
     VerdictStill => "Nothing moved: this looks like a still picture", "画面完全没有变化：这看起来是一张静止的图片";
     VerdictStillBody => "A liveness check needs a live person in front of the camera who blinks and moves when asked; a photo or a frozen picture fails.", "活体检测需要真人在摄像头前按提示眨眼和转头；照片或静止的画面无法通过。";
+    VerdictPhoto => "A photo: something in it would make a check fail", "一张照片：其中有会导致检测失败的问题";
+    VerdictPhotoBody => "Judged on this one picture with the same limits as a recording; movement and frame rate cannot be judged on a photo. Fix these before the real check:", "按与录像同样的要求评判这张照片；照片无法评判动作和帧率。正式检测前请先改正：";
+    VerdictPhotoClear => "A photo: nothing in it would make a check fail", "一张照片：其中没有会导致检测失败的问题";
+    VerdictPhotoClearBody => "Light, framing and what covers the face look fine in this picture. Movement and frame rate cannot be judged on a photo: the real check still needs you live in front of the camera, blinking and moving when asked.", "这张照片中的光线、取景和面部遮挡都没有问题。照片无法评判动作和帧率：正式检测需要你本人在摄像头前按提示眨眼和转头。";
     ShareOfAttempt => "{pct} of the attempt", "占本次尝试的 {pct}";
     AlsoSeen => "Also seen, too brief or too minor to decide the result:", "另外发现（时间太短或影响较小，不决定结果）：";
     SectionPrompts => "Prompts", "动作提示";
@@ -340,6 +345,8 @@ messages! {
     AdvicePromptEnded => "The recording ended before this prompt was done: record the whole check.", "录像在完成这个动作之前就结束了：请录下完整的检测过程。";
     CheckLooking => "Look at the camera as you would for the real check ({secs} s)...", "请像正式检测时一样看着摄像头（{secs} 秒）……";
     CheckTitle => "Readiness check: {secs} s, {frames} frames, {w}x{h} at {fps} fps", "准备检查：{secs} 秒，{frames} 帧，{w}x{h}，每秒 {fps} 帧";
+    CheckTitlePhoto => "Readiness check: one photo, {w}x{h}, judged on its own (movement and frame rate do not apply)", "准备检查：一张照片，{w}x{h}，只看这一张（照片无法评判动作和帧率）";
+    CheckPhotoSmall => "This picture is {w}x{h}, smaller than the 640x480 real checks take from a camera: if it came from your camera, choose 640x480 or more in its settings.", "这张图片为 {w}x{h}，小于真实检测要求的摄像头画面 640x480：如果这张图片来自你的摄像头，请在设置中选择 640x480 或更高分辨率。";
     CheckReady => "Ready: nothing to fix. Good luck with the real check.", "准备就绪：没有需要改正的问题。祝正式检测顺利。";
     CheckToFix => "Fix these before the real check:", "正式检测前请先改正：";
     CheckWorthKnowing => "Worth knowing:", "注意：";

@@ -3,11 +3,13 @@
 //! Each frame gives raw conditions (pure functions of the frame's measures:
 //! [`framing`], [`light`]); a [`Hysteresis`] per code turns them into hints
 //! that appear only while a problem lasts and do not flicker, and every hint
-//! that showed is kept as a [`HintSpan`] for the reports.
+//! that showed is kept as a [`HintSpan`] for the reports. A stream of one
+//! frame is a photo: [`still`] judges it on that frame.
 
 pub mod framing;
 pub mod hysteresis;
 pub mod light;
+pub mod still;
 
 use crate::events::{Attempt, Outcome};
 use crate::measure::quality;
@@ -171,6 +173,10 @@ pub struct HintTracker {
     pub spans: Vec<HintSpan>,
     /// The last face seen was cut off by the frame edge: when and how much.
     cut_off_at: Option<(f64, f32)>,
+    /// Frames fed since the last `finish`, and the first one's conditions:
+    /// a stream of one frame is a photo, judged by [`still::judge`].
+    frames: u64,
+    first: Option<(u64, f64, Conditions)>,
 }
 
 /// A face lost this soon after it was seen cut off by the frame edge is
@@ -201,6 +207,8 @@ impl Default for HintTracker {
             runs: std::array::from_fn(|_| Run::default()),
             spans: Vec::new(),
             cut_off_at: None,
+            frames: 0,
+            first: None,
         }
     }
 }
@@ -208,6 +216,10 @@ impl Default for HintTracker {
 impl HintTracker {
     /// Feeds one frame's conditions.
     pub fn push(&mut self, index: u64, t: f64, cond: &Conditions) {
+        self.frames += 1;
+        if self.frames == 1 {
+            self.first = Some((index, t, *cond));
+        }
         for code in HintCode::ALL {
             let i = code.index();
             let run = &mut self.runs[i];
@@ -298,11 +310,21 @@ impl HintTracker {
         HintCode::ALL.into_iter().filter(|c| self.active(*c))
     }
 
-    /// Ends the stream: hints still showing end at their last frame.
+    /// Ends the stream: hints still showing end at their last frame. A
+    /// stream of a single frame is a photo: its hints are that frame's
+    /// conditions for every code a still can show ([`still::judge`]), since
+    /// no condition can last on one frame.
     pub fn finish(&mut self) -> Vec<HintSpan> {
         for code in HintCode::ALL {
             self.close(code);
             self.switches[code.index()].reset();
+        }
+        let photo = (self.frames == 1).then(|| self.first.take()).flatten();
+        self.frames = 0;
+        self.first = None;
+        if let Some((index, t, cond)) = photo {
+            self.spans.clear();
+            return still::judge(index, t, &cond);
         }
         let mut out = std::mem::take(&mut self.spans);
         out.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));

@@ -107,6 +107,43 @@ impl HintCode {
     pub fn parse(s: &str) -> Option<HintCode> {
         HintCode::ALL.into_iter().find(|c| c.code() == s)
     }
+
+    /// What it takes to see the problem: one frame, or frames over time.
+    /// A photo is judged on the codes a single frame can show
+    /// (`hints::still`); the others never apply to it.
+    pub fn evidence(self) -> Evidence {
+        use HintCode::*;
+        match self {
+            // Framing and pose: where the face is and how it is turned.
+            NoFace | MultipleFaces | FaceCutOff | FaceTooSmall | FaceTooLarge | FaceOffCenter
+            | NotFacingCamera | HeadTilted => Evidence::Frame,
+            // Light: the face's and the background's brightness in this frame.
+            TooDark | Backlit | TooBright | UnevenLight | Glare => Evidence::Frame,
+            // What covers the face.
+            Sunglasses | Mask | Hat | HandOverFace | HairOverEyes | Glasses => Evidence::Frame,
+            // Picture quality: sharpness (the absolute floor; the drop from a
+            // person's own level needs earlier frames), noise and pixels on
+            // the face.
+            Blurry | Noisy | LowResolution => Evidence::Frame,
+            // Light changing over time, the camera's delivered rate, how the
+            // head moves, and holding still while asked.
+            Flicker | LowFps | MovingTooFast | TooSlow | NotSteady => Evidence::Time,
+        }
+    }
+
+    /// Whether a single still picture can show it.
+    pub fn still_showable(self) -> bool {
+        self.evidence() == Evidence::Frame
+    }
+}
+
+/// What a hint code needs to be seen (`HintCode::evidence`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evidence {
+    /// One frame shows it: a photo can.
+    Frame,
+    /// Only frames over time show it (flicker, frame rate, movement).
+    Time,
 }
 
 /// A hint that showed, frames inclusive, with the mean measured value while
@@ -120,4 +157,39 @@ pub struct HintSpan {
     pub end_s: f64,
     #[serde(with = "crate::measure::nan")]
     pub value: f32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_still_shows_light_framing_cover_and_quality_but_never_time() {
+        let time: Vec<_> = HintCode::ALL
+            .into_iter()
+            .filter(|c| !c.still_showable())
+            .map(HintCode::code)
+            .collect();
+        assert_eq!(
+            time,
+            [
+                "flicker",
+                "low_fps",
+                "moving_too_fast",
+                "too_slow",
+                "not_steady"
+            ]
+        );
+        for c in [
+            HintCode::TooDark,
+            HintCode::Backlit,
+            HintCode::FaceCutOff,
+            HintCode::Mask,
+            HintCode::HandOverFace,
+            HintCode::Blurry,
+            HintCode::LowResolution,
+        ] {
+            assert_eq!(c.evidence(), Evidence::Frame, "{c:?}");
+        }
+    }
 }

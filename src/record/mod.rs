@@ -10,4 +10,4 @@ pub mod hint;
 
 pub use event::{Event, EventKind};
 pub use frame_record::FrameRecord;
-pub use hint::{HintCode, HintSpan};
+pub use hint::{Evidence, HintCode, HintSpan};

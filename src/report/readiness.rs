@@ -20,11 +20,17 @@ pub struct Readiness {
     pub small_picture: bool,
     /// Median frame rate delivered.
     pub fps: Option<f64>,
+    /// The source was one picture (a photo): judged on that frame alone
+    /// (`hints::still`); frame rate does not apply, and its size says
+    /// nothing sure about the camera (it may be a crop), so a small photo is
+    /// worth knowing, not something to fix.
+    pub photo: bool,
 }
 
 impl Readiness {
     pub fn ready(&self) -> bool {
-        self.to_fix.is_empty() && !self.small_picture
+        // A small camera picture is a reason to wait; a small photo is not.
+        self.to_fix.is_empty() && (self.photo || !self.small_picture)
     }
 }
 
@@ -52,6 +58,7 @@ pub fn assess(doc: &AnalysisDoc) -> Readiness {
         notes,
         small_picture: doc.input.width < MIN_SIZE.0 || doc.input.height < MIN_SIZE.1,
         fps: fps.get(fps.len() / 2).copied().or(doc.input.fps),
+        photo: doc.frames.len() == 1,
     }
 }
 
@@ -60,26 +67,37 @@ pub fn text(doc: &AnalysisDoc, r: &Readiness, lang: Lang) -> String {
     let mut s = String::new();
     let secs =
         doc.frames.last().map_or(0.0, |f| f.time_s) - doc.frames.first().map_or(0.0, |f| f.time_s);
-    let _ = writeln!(
-        s,
-        "{}",
-        lang.fill(
-            Msg::CheckTitle,
-            &[
-                ("secs", &format!("{secs:.1}")),
-                ("frames", &doc.frames.len().to_string()),
-                ("w", &doc.input.width.to_string()),
-                ("h", &doc.input.height.to_string()),
-                ("fps", &r.fps.map_or("–".into(), |f| format!("{f:.0}"))),
-            ]
-        )
-    );
+    let size = [
+        ("w", doc.input.width.to_string()),
+        ("h", doc.input.height.to_string()),
+    ];
+    let size: Vec<(&str, &str)> = size.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    if r.photo {
+        let _ = writeln!(s, "{}", lang.fill(Msg::CheckTitlePhoto, &size));
+    } else {
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.fill(
+                Msg::CheckTitle,
+                &[
+                    ("secs", &format!("{secs:.1}")),
+                    ("frames", &doc.frames.len().to_string()),
+                    ("w", &doc.input.width.to_string()),
+                    ("h", &doc.input.height.to_string()),
+                    ("fps", &r.fps.map_or("–".into(), |f| format!("{f:.0}"))),
+                ]
+            )
+        );
+    }
+    let camera_small = r.small_picture && !r.photo;
+    let photo_small = r.small_picture && r.photo;
     if r.ready() {
         let _ = writeln!(s, "{}", lang.text(Msg::CheckReady));
     } else {
         let _ = writeln!(s, "{}", lang.text(Msg::CheckToFix));
         let mut n = 0;
-        if r.small_picture {
+        if camera_small {
             n += 1;
             let _ = writeln!(
                 s,
@@ -91,16 +109,29 @@ pub fn text(doc: &AnalysisDoc, r: &Readiness, lang: Lang) -> String {
         for x in &r.to_fix {
             n += 1;
             let (what, advice) = x.cause.texts(lang);
+            // A photo has no "time" to share out: the one frame shows it.
+            let share = if r.photo {
+                String::new()
+            } else {
+                format!(
+                    ", {}",
+                    lang.fill(Msg::CheckOfTime, &[("pct", &percent(x.fraction))])
+                )
+            };
             let _ = writeln!(
                 s,
-                "  {n}. {what} ({}, {})\n     {advice}",
+                "  {n}. {what} ({}{share})\n     {advice}",
                 x.cause.code(),
-                lang.fill(Msg::CheckOfTime, &[("pct", &percent(x.fraction))])
             );
         }
     }
-    if !r.notes.is_empty() {
+    if !r.notes.is_empty() || photo_small {
         let _ = writeln!(s, "{}", lang.text(Msg::CheckWorthKnowing));
+    }
+    if photo_small {
+        let _ = writeln!(s, "  - {}", lang.fill(Msg::CheckPhotoSmall, &size));
+    }
+    if !r.notes.is_empty() {
         for x in &r.notes {
             let (what, advice) = x.cause.texts(lang);
             let _ = writeln!(s, "  - {what} ({})\n    {advice}", x.cause.code());
@@ -144,5 +175,31 @@ mod tests {
         doc.input.width = 320;
         let r = assess(&doc);
         assert!(!r.ready() && text(&doc, &r, Lang::En).contains("640x480"));
+    }
+
+    #[test]
+    fn a_photo_is_checked_without_a_frame_rate() {
+        let mut doc = facing(1);
+        doc.frames[0].fps = None;
+        doc.input.fps = None;
+        doc.input.width = 512;
+        doc.input.height = 512;
+        let r = assess(&doc);
+        assert!(r.photo && r.small_picture);
+        // Its size is worth knowing, not a reason to wait.
+        assert!(r.ready(), "{r:?}");
+        for lang in [Lang::En, Lang::Zh] {
+            let t = text(&doc, &r, lang);
+            assert!(
+                !t.contains("fps") && !t.contains("帧/秒") && !t.contains("每秒"),
+                "{t}"
+            );
+            assert!(t.contains("512x512"), "{t}");
+        }
+        doc.issues = vec![issue(HintCode::TooDark, 0, 0)];
+        let r = assess(&doc);
+        assert!(!r.ready());
+        let t = text(&doc, &r, Lang::En);
+        assert!(t.contains("too_dark") && !t.contains("fps"), "{t}");
     }
 }

@@ -10,16 +10,29 @@ pub fn summary(doc: &AnalysisDoc, lang: Lang) -> String {
     let n = doc.frames.len();
     let with_face = doc.frames.iter().filter(|f| f.face).count();
     let secs = doc.frames.last().map(|f| f.time_s).unwrap_or(0.0);
-    let _ = writeln!(
-        s,
-        "{}: {}x{}, {} {}, {:.1} s",
-        doc.input.path,
-        doc.input.width,
-        doc.input.height,
-        n,
-        lang.text(Msg::Frames),
-        secs
-    );
+    // One frame is a photo, judged on its own (`hints::still`).
+    let photo = n == 1;
+    if photo {
+        let _ = writeln!(
+            s,
+            "{}: {}x{}, {}",
+            doc.input.path,
+            doc.input.width,
+            doc.input.height,
+            lang.text(Msg::PhotoJudged)
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "{}: {}x{}, {} {}, {:.1} s",
+            doc.input.path,
+            doc.input.width,
+            doc.input.height,
+            n,
+            lang.text(Msg::Frames),
+            secs
+        );
+    }
     if with_face == 0 {
         let _ = writeln!(s, "{}", lang.text(Msg::NoFaceInClip));
     } else {
@@ -49,13 +62,17 @@ pub fn summary(doc: &AnalysisDoc, lang: Lang) -> String {
             Lang::En => (&i.message.en, &i.advice.en),
             Lang::Zh => (&i.message.zh, &i.advice.zh),
         };
-        let _ = writeln!(
-            s,
-            "  {:>6.1}-{:.1}s  {m} ({})\n           {a}",
-            i.span.start_s,
-            i.span.end_s,
-            i.span.code.code()
-        );
+        if photo {
+            let _ = writeln!(s, "  {m} ({})\n    {a}", i.span.code.code());
+        } else {
+            let _ = writeln!(
+                s,
+                "  {:>6.1}-{:.1}s  {m} ({})\n           {a}",
+                i.span.start_s,
+                i.span.end_s,
+                i.span.code.code()
+            );
+        }
     }
     if let Some(e) = &doc.error {
         let _ = writeln!(s, "{}: {e}", lang.text(Msg::StoppedEarly));
@@ -84,7 +101,12 @@ pub fn verdict_text(j: &super::html::Judged, lang: Lang) -> String {
     let (title, body) = j.verdict.outcome.texts();
     let _ = writeln!(s, "{}: {}", lang.text(Msg::Verdict), lang.text(title));
     match j.verdict.outcome {
-        Outcome::Empty | Outcome::NoFace | Outcome::Still | Outcome::Pass => {
+        Outcome::Empty
+        | Outcome::NoFace
+        | Outcome::Still
+        | Outcome::Pass
+        | Outcome::Photo
+        | Outcome::PhotoClear => {
             let _ = writeln!(s, "  {}", lang.text(body));
         }
         Outcome::Fail => {}

@@ -41,8 +41,14 @@ pub enum Outcome {
     Empty,
     /// Frames, but no face in any of them.
     NoFace,
-    /// A face that never moved at all: a photo or a frozen picture.
+    /// A face that never moved at all over many frames: a frozen picture.
     Still,
+    /// A single picture (a photo) with a face, and something in it that
+    /// would make a check fail.
+    Photo,
+    /// A single picture with a face and nothing in it that would make a
+    /// check fail (movement and frame rate cannot be judged on it).
+    PhotoClear,
     /// Nothing seen would make a check fail.
     Pass,
     /// At least one reason would.
@@ -56,6 +62,8 @@ impl Outcome {
             Outcome::Empty => (Msg::VerdictEmpty, Msg::VerdictEmptyBody),
             Outcome::NoFace => (Msg::VerdictNoFace, Msg::VerdictNoFaceBody),
             Outcome::Still => (Msg::VerdictStill, Msg::VerdictStillBody),
+            Outcome::Photo => (Msg::VerdictPhoto, Msg::VerdictPhotoBody),
+            Outcome::PhotoClear => (Msg::VerdictPhotoClear, Msg::VerdictPhotoClearBody),
             Outcome::Pass => (Msg::VerdictPass, Msg::VerdictPassBody),
             Outcome::Fail => (Msg::VerdictFail, Msg::VerdictFailBody),
         }
@@ -67,6 +75,8 @@ impl Outcome {
             Outcome::Empty => "empty",
             Outcome::NoFace => "no_face",
             Outcome::Still => "still",
+            Outcome::Photo => "photo",
+            Outcome::PhotoClear => "photo_clear",
             Outcome::Pass => "pass",
             Outcome::Fail => "fail",
         }
@@ -268,6 +278,13 @@ pub fn judge(doc: &AnalysisDoc, prompts: Option<&[PromptResult]>) -> Verdict {
         Outcome::Empty
     } else if face_fraction == 0.0 {
         Outcome::NoFace
+    } else if n == 1 {
+        // A photo: judged on its one frame (`hints::still`), never "still".
+        if reasons.is_empty() {
+            Outcome::PhotoClear
+        } else {
+            Outcome::Photo
+        }
     } else if is_still(doc) {
         Outcome::Still
     } else if reasons.is_empty() {
@@ -386,6 +403,37 @@ mod tests {
         assert!(!is_still(&facing(60)));
         assert!(is_still(&facing(1)));
         assert!(!is_still(&facing(5)));
+    }
+
+    #[test]
+    fn a_photo_is_judged_as_a_photo() {
+        let mut doc = facing(1);
+        assert_eq!(judge(&doc, None).outcome, Outcome::PhotoClear);
+        // Clear glasses alone do not make it fail.
+        doc.issues = vec![issue(HintCode::Glasses, 0, 0)];
+        let v = judge(&doc, None);
+        assert_eq!(v.outcome, Outcome::PhotoClear);
+        assert_eq!(v.minor.len(), 1);
+        doc.issues = vec![
+            issue(HintCode::Glasses, 0, 0),
+            issue(HintCode::TooDark, 0, 0),
+            issue(HintCode::Mask, 0, 0),
+        ];
+        let v = judge(&doc, None);
+        assert_eq!(v.outcome, Outcome::Photo);
+        let codes: Vec<_> = v.reasons.iter().map(|r| r.cause.code()).collect();
+        assert_eq!(codes, ["too_dark", "mask"]);
+        assert_eq!(v.reasons[0].fraction, 1.0);
+        let (title, body) = Outcome::Photo.texts();
+        for lang in [Lang::En, Lang::Zh] {
+            assert!(!lang.text(title).is_empty() && !lang.text(body).is_empty());
+        }
+        assert_eq!(Outcome::Photo.code(), "photo");
+        assert_eq!(Outcome::PhotoClear.code(), "photo_clear");
+        // A photo without a face says so like a clip without one.
+        let mut doc = facing(1);
+        doc.frames[0] = crate::record::FrameRecord::default();
+        assert_eq!(judge(&doc, None).outcome, Outcome::NoFace);
     }
 
     #[test]

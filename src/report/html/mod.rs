@@ -283,19 +283,27 @@ fn verdict_card(h: &mut String, j: &Judged, lang: Lang) {
         Outcome::Empty | Outcome::NoFace => Vec::new(),
         _ => v.reasons.iter().collect(),
     };
+    // A photo's problems cover its one frame: no share of time to show.
+    let photo = matches!(v.outcome, Outcome::Photo | Outcome::PhotoClear);
     if !reasons.is_empty() {
         h.push_str("<ol class=\"reasons\">\n");
         for r in reasons {
             let (what, advice) = r.cause.texts(lang);
+            let share = if photo {
+                String::new()
+            } else {
+                format!(
+                    "<div><span class=\"bar\"><i style=\"width:{:.1}%\"></i></span><span class=\"share\">{} · {}</span></div>",
+                    (r.fraction * 100.0).clamp(0.0, 100.0),
+                    esc(&lang.fill(Msg::ShareOfAttempt, &[("pct", &percent(r.fraction))])),
+                    esc(&span(r.start_s, r.end_s, lang)),
+                )
+            };
             let _ = writeln!(
                 h,
                 "<li data-code=\"{code}\"><div class=\"reason-head\"><b>{}</b> <code>{code}</code></div>\
-                 <div><span class=\"bar\"><i style=\"width:{:.1}%\"></i></span><span class=\"share\">{} · {}</span></div>\
-                 <p class=\"advice\">{}</p></li>",
+                 {share}<p class=\"advice\">{}</p></li>",
                 esc(&what),
-                (r.fraction * 100.0).clamp(0.0, 100.0),
-                esc(&lang.fill(Msg::ShareOfAttempt, &[("pct", &percent(r.fraction))])),
-                esc(&span(r.start_s, r.end_s, lang)),
                 esc(&advice),
                 code = esc(&r.cause.code()),
             );

@@ -346,7 +346,7 @@ pub(super) fn comparison(h: &mut String, judged: &[Judged], lang: Lang) {
         judged
             .iter()
             .map(|j| {
-                let class = if j.verdict.outcome == Outcome::Pass {
+                let class = if matches!(j.verdict.outcome, Outcome::Pass | Outcome::PhotoClear) {
                     "ok"
                 } else {
                     "no"
