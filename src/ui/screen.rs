@@ -242,7 +242,7 @@ impl Renderer {
                             Msg::PromptOf,
                             &[("i", &i.to_string()), ("n", &n.to_string())],
                         );
-                        if k == EventKind::Blink {
+                        if matches!(k, EventKind::Blink | EventKind::OpenMouth) {
                             of
                         } else {
                             format!("{}  ·  {of}", lang.text(Msg::ThenBack))
