@@ -194,6 +194,16 @@ impl FaceDetector {
         frame: &Frame,
         obs: &mut impl StageObserver,
     ) -> Result<Vec<Detection>> {
+        self.detect_at(frame, MIN_SCORE, obs)
+    }
+
+    /// As [`FaceDetector::detect`], keeping detections down to `min_score`.
+    pub fn detect_at(
+        &mut self,
+        frame: &Frame,
+        min_score: f32,
+        obs: &mut impl StageObserver,
+    ) -> Result<Vec<Detection>> {
         let roi = Roi::letterbox(frame.width, frame.height);
         self.net
             .fill_input(|out| crop_to_tensor(frame, &roi, INPUT, SIGNED, false, out))?;
@@ -202,7 +212,7 @@ impl FaceDetector {
             .net
             .run_expect(&[NUM_ANCHORS * 16, NUM_ANCHORS], "face detector")?;
         let dets = weighted_nms(
-            decode(&outs[0], &outs[1], &self.anchors, MIN_SCORE),
+            decode(&outs[0], &outs[1], &self.anchors, min_score),
             NMS_IOU,
         );
         let dets = dets.into_iter().map(|d| to_frame(&d, &roi)).collect();
