@@ -12,7 +12,11 @@ use liveness_coach::vision::mesh::FaceMesh;
 use std::path::PathBuf;
 
 fn main() -> Result<()> {
-    let root = PathBuf::from(std::env::args().nth(1).context("usage: probe_masks MASKS_DIR")?);
+    let root = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .context("usage: probe_masks MASKS_DIR")?,
+    );
     let files = ModelFiles::embedded()?;
     let mut det = FaceDetector::new(&files.detector)?;
     let mut mesh = FaceMesh::new(&files.mesh)?;
@@ -40,14 +44,35 @@ fn main() -> Result<()> {
         let v: Vec<_> = rows.iter().filter(|r| r.0 == masked).collect();
         let n = v.len();
         println!("masked {masked}: {n} photos");
-        for (ds, mp) in [(0.5, 0.5), (0.5, 0.3), (0.5, 0.1), (0.5, 0.0), (0.6, 0.0), (0.7, 0.0), (0.3, 0.0)] {
+        for (ds, mp) in [
+            (0.5, 0.5),
+            (0.5, 0.3),
+            (0.5, 0.1),
+            (0.5, 0.0),
+            (0.6, 0.0),
+            (0.7, 0.0),
+            (0.3, 0.0),
+        ] {
             let k = v.iter().filter(|r| r.1 >= ds && r.2 >= mp).count();
-            println!("  detector >= {ds} and mesh presence >= {mp}: {k} ({:.3})", k as f64 / n as f64);
+            println!(
+                "  detector >= {ds} and mesh presence >= {mp}: {k} ({:.3})",
+                k as f64 / n as f64
+            );
         }
         let mut pres: Vec<f32> = v.iter().filter(|r| r.1 >= 0.5).map(|r| r.2).collect();
         pres.sort_by(f32::total_cmp);
-        let q = |x: f64| pres.get(((pres.len().max(1) - 1) as f64 * x) as usize).copied().unwrap_or(f32::NAN);
-        println!("  mesh presence where detector >= 0.5: min {:.3} p5 {:.3} p25 {:.3} median {:.3}", q(0.0), q(0.05), q(0.25), q(0.5));
+        let q = |x: f64| {
+            pres.get(((pres.len().max(1) - 1) as f64 * x) as usize)
+                .copied()
+                .unwrap_or(f32::NAN)
+        };
+        println!(
+            "  mesh presence where detector >= 0.5: min {:.3} p5 {:.3} p25 {:.3} median {:.3}",
+            q(0.0),
+            q(0.05),
+            q(0.25),
+            q(0.5)
+        );
     }
     Ok(())
 }
