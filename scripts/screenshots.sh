@@ -47,7 +47,7 @@ sleep 4; xdotool key space
 shot 3 hint
 xdotool key q; wait $pid
 # Each prompt of the action checks (issue 16), as it is first shown.
-for kind in open_mouth shake look_up look_down; do
+for kind in open_mouth shake look_up look_down move_closer; do
     "$BIN" practice --source "$WORK/framed.y4m" --lang "$lang" --challenges "$kind" \
         --no-intro --prompt-timeout 20 >/dev/null 2>&1 &
     pid=$!

@@ -62,6 +62,7 @@ impl Lang {
             EventKind::Shake => Msg::PromptShake,
             EventKind::LookUp => Msg::PromptLookUp,
             EventKind::LookDown => Msg::PromptLookDown,
+            EventKind::MoveCloser => Msg::PromptMoveCloser,
         })
     }
 
@@ -75,6 +76,7 @@ impl Lang {
             EventKind::Shake => Msg::Shake,
             EventKind::LookUp => Msg::LookUp,
             EventKind::LookDown => Msg::LookDown,
+            EventKind::MoveCloser => Msg::MoveCloser,
         })
     }
 }
@@ -144,6 +146,7 @@ messages! {
     Shake => "shake", "摇头";
     LookUp => "look up", "抬头";
     LookDown => "look down", "低头";
+    MoveCloser => "move closer", "靠近";
     HintNoFace => "No face in view", "画面中没有人脸";
     AdviceNoFace => "Sit in front of the camera with your whole face inside the oval.", "请坐在摄像头前，让整张脸位于椭圆框内。";
     HintMultipleFaces => "More than one face in view", "画面中有多张人脸";
@@ -213,6 +216,7 @@ messages! {
     PromptShake => "Shake your head: left and right", "请摇头：向左再向右";
     PromptLookUp => "Look up", "请抬头";
     PromptLookDown => "Look down", "请低头";
+    PromptMoveCloser => "Move closer, slowly, until your face fills the oval", "请慢慢靠近，直到脸部填满椭圆框";
     ThenBack => "then face the camera again", "然后转回正对摄像头";
     PromptOf => "Prompt {i} of {n}", "第 {i}/{n} 个动作";
     TryAgain => "Not yet, {reason}. Try again", "没通过：{reason}。请再试一次";
@@ -232,6 +236,8 @@ messages! {
     ReasonWrongDirection => "the other way", "方向错误";
     ReasonFaceLost => "your face was lost: stay in view", "人脸丢失：请保持在画面内";
     ReasonFaceLeftOval => "your face left the oval", "脸离开了椭圆框";
+    AdvicePromptNotCloseEnough => "Come closer to the camera, slowly and steadily, until your face fills the oval, then hold still for a moment.", "请慢慢、平稳地靠近摄像头，直到脸部填满椭圆框，然后保持片刻不动。";
+    ReasonNotCloseEnough => "not close enough: come closer until your face fills the oval", "不够近：请靠近，直到脸部填满椭圆框";
     ReasonEnded => "the session ended first", "会话提前结束";
     CmpFaster => "Your {kind} got faster each time ({values}).", "你的{kind}一次比一次快（{values}）。";
     CmpSlower => "Your {kind} got slower each time ({values}).", "你的{kind}一次比一次慢（{values}）。";

@@ -215,3 +215,70 @@ fn a_style_asks_its_own_prompts() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("actions") && err.contains("turns"), "{err}");
 }
+
+/// The first 3.2 s of head-dev's webcam clip (a real face, frontal), in a
+/// frame twice as large and zoomed by ffmpeg with the zoom factor `z` (a
+/// function of the time `it`): a faithful stand-in for a person coming
+/// closer to the camera.
+fn zoomed(test: &str, name: &str, z: &str) -> Option<String> {
+    let dir = eval_dir("head-dev", test)?;
+    if !have_ffmpeg() {
+        eprintln!("SKIPPED {test}: ffmpeg is not installed");
+        return None;
+    }
+    let out = tmp(name);
+    let vf = format!(
+        "pad=1280:960:320:240,zoompan=z='{z}':d=1:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':s=640x480:fps=30"
+    );
+    let st = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-t", "3.2", "-i"])
+        .arg(dir.join("webcam_pointer_demo.mp4"))
+        .args(["-vf", &vf, "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe"])
+        .arg(&out)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(st.success());
+    Some(out.display().to_string())
+}
+
+/// Coming closer steadily (the face grows from 0.24 to 0.85 of the frame
+/// over 2.2 s, at most 1.12 times in any 0.2 s) fills the oval and passes;
+/// a sudden jump to the same size is too fast (a try coached, a failure
+/// strict); coming only half way is not close enough.
+#[test]
+fn moving_closer_steadily_passes_and_a_jump_does_not() {
+    let test = "moving_closer_steadily_passes_and_a_jump_does_not";
+    let Some(steady) = zoomed(test, "closer.y4m", "exp(0.576*min(max(it-0.2\\,0)\\,2.2))") else {
+        return;
+    };
+    let ask = ["--challenges", "move_closer", "--prompt-timeout", "8"];
+    let doc = practice(&steady, "closer.json", &ask);
+    assert_eq!(verdicts(&doc), vec![("move_closer".into(), true, None)]);
+    let Some(jump) = zoomed(test, "jump.y4m", "if(lt(it\\,1)\\,1\\,3.4)") else {
+        return;
+    };
+    let doc = practice(&jump, "jump.json", &ask);
+    assert_eq!(
+        verdicts(&doc),
+        vec![("move_closer".into(), false, Some("too_fast".into()))]
+    );
+    assert_eq!(doc["prompts"][0]["tries"][0]["reason"], "too_fast");
+    let mut strict = ask.to_vec();
+    strict.push("--strict");
+    let doc = practice(&jump, "jump-strict.json", &strict);
+    let end = doc["prompts"][0]["end_s"].as_f64().unwrap_or(99.0);
+    assert!(end < 1.5, "strict fails at the jump: {doc}");
+    let Some(half) = zoomed(test, "half.y4m", "exp(0.3*min(max(it-0.2\\,0)\\,2.2))") else {
+        return;
+    };
+    // Time runs out (2.5 s) while the face is only 0.46 of the frame.
+    let doc = practice(
+        &half,
+        "half.json",
+        &["--challenges", "move_closer", "--prompt-timeout", "2.5"],
+    );
+    assert_eq!(
+        verdicts(&doc),
+        vec![("move_closer".into(), false, Some("not_close_enough".into()))]
+    );
+}

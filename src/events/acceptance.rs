@@ -14,6 +14,9 @@
 //! | [`LOOK_MAX_S`] | 8 s | as a turn: one direction, held, and back |
 //! | [`SHAKE_MIN_DEG`] | 10 degrees each way | Baidu's config for a shake |
 //! | [`SHAKE_GAP_S`] | 1 s | a shake crosses the middle without resting |
+//! | [`MOVE_CLOSER_FILL`] | face 0.75 of the frame high | the largest face in the project's webcam footage (0.77), under `framing::TOO_LARGE` |
+//! | [`MOVE_CLOSER_GROWTH`], [`MOVE_CLOSER_HOLD_S`] | 1.25 times, 0.5 s | an approach, not a person already close; a hold as AWS and FaceTec ask |
+//! | [`MOVE_CLOSER_JUMP`] | 1.2 times in 0.2 s | a steady approach from 0.45 to 0.75 of the frame in 1 s grows 1.11 times in 0.2 s |
 //! | [`RISE_MAX_S`] | 2 s | head-dev's and talking-face's movements rise from half the minimum to the minimum in at most 0.9 s (`measure_head`); still heads drift that far over many seconds |
 //!
 //! docs/head-pose.md gives the measurements and the commands that reproduce
@@ -69,6 +72,21 @@ pub const SHAKE_MIN_DEG: f32 = 10.0;
 /// end (a shake crosses the middle without resting there).
 pub const SHAKE_GAP_S: f64 = 1.0;
 
+/// `move_closer` passes once the face box (landmarks, brow to chin) is this
+/// tall a fraction of the frame: the largest face in the project's real
+/// webcam footage is 0.77 of the frame (docs/hints.md), and past
+/// `framing::TOO_LARGE` (0.9) the chin leaves the frame.
+pub const MOVE_CLOSER_FILL: f32 = 0.75;
+/// ...having grown at least this many times from its size when asked.
+pub const MOVE_CLOSER_GROWTH: f32 = 1.25;
+/// ...and held there this long.
+pub const MOVE_CLOSER_HOLD_S: f64 = 0.5;
+/// A face that grows more than this factor within `MOVE_CLOSER_JUMP_S` has
+/// jumped, not approached: a steady approach from 0.45 to 0.75 of the frame
+/// over 1 s grows 1.11 times in any 0.2 s.
+pub const MOVE_CLOSER_JUMP: f32 = 1.2;
+pub const MOVE_CLOSER_JUMP_S: f64 = 0.2;
+
 /// The least size of a movement of `kind`, in its own unit (degrees; the
 /// mouth's rise above its closed level; a blink's closure).
 pub fn minimum(kind: crate::record::EventKind) -> f32 {
@@ -80,5 +98,6 @@ pub fn minimum(kind: crate::record::EventKind) -> f32 {
         K::Shake => SHAKE_MIN_DEG,
         K::OpenMouth => super::mouth::OPEN_RISE,
         K::Blink => crate::events::blink::DEPTH_MIN,
+        K::MoveCloser => MOVE_CLOSER_FILL,
     }
 }

@@ -267,7 +267,7 @@ impl HeadDetector {
             EventKind::Nod | EventKind::LookDown => self.down.current(),
             EventKind::LookUp => self.up.current(),
             EventKind::Shake => self.left.current().or(self.right.current()),
-            EventKind::Blink | EventKind::OpenMouth => None,
+            EventKind::Blink | EventKind::OpenMouth | EventKind::MoveCloser => None,
         }
     }
 

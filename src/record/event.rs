@@ -18,10 +18,14 @@ pub enum EventKind {
     LookUp,
     /// 低头: look down and back (slower than a nod may be).
     LookDown,
+    /// Come closer until the face fills the large oval, steadily, and hold
+    /// (AWS Face Liveness, FaceTec). Judged by the session from the face's
+    /// size, not an event of the detectors.
+    MoveCloser,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::Blink,
         EventKind::TurnLeft,
         EventKind::TurnRight,
@@ -30,6 +34,7 @@ impl EventKind {
         EventKind::Shake,
         EventKind::LookUp,
         EventKind::LookDown,
+        EventKind::MoveCloser,
     ];
 
     pub fn code(self) -> &'static str {
@@ -42,6 +47,7 @@ impl EventKind {
             EventKind::Shake => "shake",
             EventKind::LookUp => "look_up",
             EventKind::LookDown => "look_down",
+            EventKind::MoveCloser => "move_closer",
         }
     }
 

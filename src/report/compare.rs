@@ -150,7 +150,7 @@ mod tests {
             outcome,
             duration_s: 10.0,
             face_fraction: 1.0,
-            counts: [blinks, 1, 0, 0, 0, 0, 0, 0],
+            counts: [blinks, 1, 0, 0, 0, 0, 0, 0, 0],
             brightness: Some(luma),
             shares,
         }

@@ -102,6 +102,7 @@ pub fn prompt_advice(r: FailReason) -> Msg {
         FailReason::TooFast => Msg::AdvicePromptTooFast,
         FailReason::TooSlow => Msg::AdvicePromptTooSlow,
         FailReason::NotFarEnough => Msg::AdvicePromptNotFarEnough,
+        FailReason::NotCloseEnough => Msg::AdvicePromptNotCloseEnough,
         FailReason::WrongDirection => Msg::AdvicePromptWrongDirection,
         FailReason::FaceLost => Msg::AdvicePromptFaceLost,
         FailReason::FaceLeftOval => Msg::AdvicePromptFaceLeftOval,

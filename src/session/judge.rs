@@ -39,6 +39,8 @@ pub enum FailReason {
     TooSlow,
     /// The head moved the right way but not far enough.
     NotFarEnough,
+    /// The face did not come close enough to fill the oval (`move_closer`).
+    NotCloseEnough,
     /// A turn the other way.
     WrongDirection,
     FaceLost,
@@ -54,6 +56,7 @@ impl FailReason {
             FailReason::TooFast => "too_fast",
             FailReason::TooSlow => "too_slow",
             FailReason::NotFarEnough => "not_far_enough",
+            FailReason::NotCloseEnough => "not_close_enough",
             FailReason::WrongDirection => "wrong_direction",
             FailReason::FaceLost => "face_lost",
             FailReason::FaceLeftOval => "face_left_oval",
@@ -68,6 +71,7 @@ impl FailReason {
             FailReason::TooFast => Msg::ReasonTooFast,
             FailReason::TooSlow => Msg::ReasonTooSlow,
             FailReason::NotFarEnough => Msg::ReasonNotFarEnough,
+            FailReason::NotCloseEnough => Msg::ReasonNotCloseEnough,
             FailReason::WrongDirection => Msg::ReasonWrongDirection,
             FailReason::FaceLost => Msg::ReasonFaceLost,
             FailReason::FaceLeftOval => Msg::ReasonFaceLeftOval,
@@ -124,6 +128,9 @@ pub struct Moment<'a> {
     pub under_way: Option<(f64, f32)>,
     /// Any head movement is under way (the next prompt waits for its end).
     pub head_moving: bool,
+    /// Face box height over frame height (from the landmarks), for
+    /// `move_closer`.
+    pub face_size: Option<f32>,
 }
 
 /// Judges one prompt, frame by frame.
@@ -142,6 +149,19 @@ pub struct Judge {
     tries: Vec<Try>,
     missing_since: Option<f64>,
     outside_since: Option<f64>,
+    /// `move_closer`: the face size when asked, recent sizes, and since
+    /// when it has filled the oval.
+    approach: Approach,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Approach {
+    start: Option<f32>,
+    recent: std::collections::VecDeque<(f64, f32)>,
+    filled_since: Option<f64>,
+    /// A jump was seen (coached: the approach starts again).
+    jumped: bool,
+    largest: f32,
 }
 
 /// Whether a movement of `seen` is the other way from the prompt `asked`.
@@ -191,6 +211,7 @@ impl Judge {
             tries: Vec::new(),
             missing_since: None,
             outside_since: None,
+            approach: Approach::default(),
         }
     }
 
@@ -246,6 +267,75 @@ impl Judge {
         }
     }
 
+    /// `move_closer`: the face grows steadily to fill the large oval, then
+    /// holds (`acceptance::MOVE_CLOSER_*`). A jump is a too-fast try (strict:
+    /// a failure); time running out before the oval is filled is
+    /// `not_close_enough`, or `too_fast` when the only approach was a jump.
+    fn approach(&mut self, m: &Moment) -> Option<PromptResult> {
+        use crate::events::acceptance::{
+            MOVE_CLOSER_FILL, MOVE_CLOSER_GROWTH, MOVE_CLOSER_HOLD_S, MOVE_CLOSER_JUMP,
+            MOVE_CLOSER_JUMP_S,
+        };
+        let t = m.time_s;
+        if let Some(size) = m.face_size.filter(|v| v.is_finite() && *v > 0.0) {
+            let a = &mut self.approach;
+            a.largest = a.largest.max(size);
+            while a
+                .recent
+                .front()
+                .is_some_and(|(t0, _)| t - t0 > MOVE_CLOSER_JUMP_S)
+            {
+                a.recent.pop_front();
+            }
+            let smallest = a.recent.iter().map(|r| r.1).fold(f32::INFINITY, f32::min);
+            let from = a.recent.front().map_or(t, |r| r.0);
+            a.recent.push_back((t, size));
+            // The smallest the face has been since the prompt (or the last
+            // jump): the approach is measured from there.
+            let low = a.start.map_or(size, |v| v.min(size));
+            a.start = Some(low);
+            if size > smallest * MOVE_CLOSER_JUMP {
+                let tr = Try {
+                    reason: FailReason::TooFast,
+                    start_s: from,
+                    end_s: t,
+                    magnitude: size,
+                };
+                self.tries.push(tr);
+                if self.strict {
+                    return Some(self.result(m, Some(FailReason::TooFast), None, Some(size)));
+                }
+                // Coached: go back and come again, steadily.
+                let a = &mut self.approach;
+                a.jumped = true;
+                a.start = Some(size);
+                a.recent.clear();
+                a.recent.push_back((t, size));
+                a.filled_since = None;
+            } else {
+                let filled = size >= MOVE_CLOSER_FILL && size >= low * MOVE_CLOSER_GROWTH;
+                let a = &mut self.approach;
+                match (filled, a.filled_since) {
+                    (true, None) => a.filled_since = Some(t),
+                    (true, Some(since)) if t - since >= MOVE_CLOSER_HOLD_S => {
+                        return Some(self.result(m, None, Some(t - self.start_s), Some(size)));
+                    }
+                    (false, _) => a.filled_since = None,
+                    _ => {}
+                }
+            }
+        }
+        if t - self.start_s >= self.timeout_s {
+            let reason = match self.tries.last() {
+                Some(tr) => tr.reason,
+                None => FailReason::NotCloseEnough,
+            };
+            let largest = self.approach.largest;
+            return Some(self.result(m, Some(reason), None, Some(largest)));
+        }
+        None
+    }
+
     /// Feeds one frame; returns the verdict once there is one.
     pub fn push(&mut self, m: &Moment) -> Option<PromptResult> {
         let t = m.time_s;
@@ -264,6 +354,9 @@ impl Judge {
             }
         } else if m.face {
             self.outside_since = None;
+        }
+        if self.kind == EventKind::MoveCloser {
+            return self.approach(m);
         }
         let (start_s, kind) = (self.start_s, self.kind);
         for e in m.events.iter().filter(|e| e.start_s >= start_s) {

@@ -296,9 +296,14 @@ impl Session {
         let under_way = self
             .prompt()
             .and_then(|(_, _, kind)| head.in_progress(kind));
-        let head_moving = [EventKind::TurnLeft, EventKind::TurnRight, EventKind::Nod]
-            .into_iter()
-            .any(|k| head.in_progress(k).is_some());
+        let head_moving = [
+            EventKind::TurnLeft,
+            EventKind::TurnRight,
+            EventKind::Nod,
+            EventKind::LookUp,
+        ]
+        .into_iter()
+        .any(|k| head.in_progress(k).is_some());
         let moment = Moment {
             index: rec.index,
             time_s: rec.time_s,
@@ -308,6 +313,7 @@ impl Session {
             near_misses: &tracker.near_misses,
             under_way,
             head_moving,
+            face_size: framing.map(|f| f.size),
         };
         let posture = Posture {
             pose: rec.yaw_deg.zip(rec.pitch_deg),

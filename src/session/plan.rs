@@ -28,7 +28,7 @@ pub fn order(challenges: &[EventKind], seed: u64, attempt: u32, shuffle: bool) -
 }
 
 const ALL_NAMES: &str =
-    "blink, turn_left, turn_right, nod, open_mouth, shake, look_up or look_down";
+    "blink, turn_left, turn_right, nod, open_mouth, shake, look_up, look_down or move_closer";
 
 /// Parses `blink,turn_left,nod` (also `left`, `right`, `turn-left`).
 pub fn parse_challenges(s: &str) -> Result<Vec<EventKind>, String> {

@@ -31,6 +31,19 @@ pub struct Bar {
     pub too_fast_s: f64,
 }
 
+/// What a mixed session draws from: every movement prompt (moving closer
+/// needs the large oval of an oval check, so it is asked only by name).
+const MIXED: [EventKind; 8] = [
+    EventKind::Blink,
+    EventKind::TurnLeft,
+    EventKind::TurnRight,
+    EventKind::Nod,
+    EventKind::OpenMouth,
+    EventKind::Shake,
+    EventKind::LookUp,
+    EventKind::LookDown,
+];
+
 /// How many prompts a mixed session draws.
 pub const MIXED_DRAW: usize = 4;
 
@@ -59,7 +72,7 @@ impl Style {
                 EventKind::Nod,
             ],
             Style::Turns => &[EventKind::TurnLeft, EventKind::TurnRight],
-            Style::Mixed => &EventKind::ALL,
+            Style::Mixed => &MIXED,
         }
     }
 
@@ -72,7 +85,7 @@ impl Style {
             EventKind::TurnLeft | EventKind::TurnRight => TURN_TOO_FAST_S,
             EventKind::Shake => 2.0 * SHAKE_SIDE_TOO_FAST_S,
             EventKind::Nod | EventKind::LookUp | EventKind::LookDown => NOD_TOO_FAST_S,
-            EventKind::Blink | EventKind::OpenMouth => 0.0,
+            EventKind::Blink | EventKind::OpenMouth | EventKind::MoveCloser => 0.0,
         };
         Bar { min, too_fast_s }
     }
