@@ -242,7 +242,10 @@ impl Renderer {
                             Msg::PromptOf,
                             &[("i", &i.to_string()), ("n", &n.to_string())],
                         );
-                        if matches!(k, EventKind::Blink | EventKind::OpenMouth) {
+                        if matches!(
+                            k,
+                            EventKind::Blink | EventKind::OpenMouth | EventKind::MoveCloser
+                        ) {
                             of
                         } else {
                             format!("{}  ·  {of}", lang.text(Msg::ThenBack))
