@@ -33,24 +33,7 @@ fn clip_of_stills(name: &str, stills: &[(&image::RgbImage, usize)]) -> PathBuf {
 }
 
 fn practice(clip: &str, name: &str, extra: &[&str]) -> Value {
-    let out_path = tmp(name);
-    let mut args = vec![
-        "practice",
-        "--source",
-        clip,
-        "--headless",
-        "--no-intro",
-        "--report",
-        out_path.to_str().expect("path"),
-    ];
-    args.extend_from_slice(extra);
-    let out = run(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&std::fs::read(&out_path).expect("report")).expect("JSON")
+    headless_practice(clip, name, extra).0
 }
 
 fn verdicts(doc: &Value) -> Vec<(String, bool, Option<String>)> {

@@ -37,27 +37,7 @@ fn head_dev(test: &str) -> Option<String> {
 /// Runs a headless practice session on `clip`; returns its session report
 /// and the summary printed.
 fn practice(clip: &str, name: &str, extra: &[&str]) -> (Value, String) {
-    let out_path = tmp(name);
-    let mut args = vec![
-        "practice",
-        "--source",
-        clip,
-        "--headless",
-        "--no-intro",
-        "--report",
-        out_path.to_str().expect("path"),
-    ];
-    args.extend_from_slice(extra);
-    let out = run(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        report(&out_path),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    headless_practice(clip, name, extra)
 }
 
 fn tries(doc: &Value, prompt: usize) -> Vec<(String, f64, f64)> {

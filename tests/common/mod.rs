@@ -121,3 +121,29 @@ pub fn talking_face_cut(
     assert!(st.success(), "ffmpeg cut {name}");
     Some(out.display().to_string())
 }
+
+/// Runs `practice --source CLIP --headless --no-intro --report` with `extra`
+/// arguments; returns the session report and the summary printed. Panics
+/// (failing the test) when the session does not end successfully.
+pub fn headless_practice(clip: &str, name: &str, extra: &[&str]) -> (serde_json::Value, String) {
+    let out_path = tmp(name);
+    let mut args = vec![
+        "practice",
+        "--source",
+        clip,
+        "--headless",
+        "--no-intro",
+        "--report",
+        out_path.to_str().expect("path"),
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = serde_json::from_slice(&std::fs::read(&out_path).expect("report written"))
+        .expect("valid JSON");
+    (doc, String::from_utf8_lossy(&out.stdout).into_owned())
+}

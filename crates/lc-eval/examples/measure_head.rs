@@ -11,36 +11,18 @@
 //! pitch distance from neutral outside every counted movement: how far a
 //! head drifts when it is not moving on purpose.
 
-use anyhow::{Context, Result};
-use liveness_coach::analysis::{analyze_source, Analyzer, AnalyzerOptions, EyeSource};
+use anyhow::Result;
+use lc_eval::eval::frames_of;
 use liveness_coach::events::acceptance::{
     ENTER_FRACTION, LOOK_UP_MIN_DEG, NOD_MIN_DEG, TURN_MIN_DEG,
 };
 use liveness_coach::events::head::HeadDetector;
 use liveness_coach::events::{Outcome, Signals};
 use liveness_coach::models::ModelFiles;
-use liveness_coach::record::{EventKind, FrameRecord};
-use liveness_coach::report::json::AnalysisDoc;
-use liveness_coach::source::open_path;
+use liveness_coach::record::EventKind;
 
 /// (time, yaw from neutral, pitch from neutral) of one frame with a face.
 type Rel = (f64, f32, f32);
-
-fn frames_of(path: &str, files: &ModelFiles) -> Result<Vec<FrameRecord>> {
-    if path.ends_with(".json") {
-        let doc: AnalysisDoc = serde_json::from_slice(&std::fs::read(path)?)
-            .with_context(|| format!("{path}: not an analysis"))?;
-        return Ok(doc.frames);
-    }
-    let mut src = open_path(path)?;
-    let mut a = Analyzer::new(
-        files,
-        AnalyzerOptions {
-            eye_source: EyeSource::Iris,
-        },
-    )?;
-    Ok(analyze_source(src.as_mut(), &mut a, &mut (), |_| {})?.frames)
-}
 
 fn main() -> Result<()> {
     let inputs: Vec<String> = std::env::args().skip(1).collect();

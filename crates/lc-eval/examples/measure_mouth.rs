@@ -9,30 +9,11 @@
 //! what `mouth::OPEN_RISE` must stay above for talking never to be an
 //! open-mouth event.
 
-use anyhow::{Context, Result};
-use liveness_coach::analysis::{analyze_source, Analyzer, AnalyzerOptions, EyeSource};
+use anyhow::Result;
+use lc_eval::eval::frames_of;
 use liveness_coach::events::mouth::{MouthDetector, OPEN_RISE};
 use liveness_coach::events::{Outcome, Signals};
 use liveness_coach::models::ModelFiles;
-use liveness_coach::record::FrameRecord;
-use liveness_coach::report::json::AnalysisDoc;
-use liveness_coach::source::open_path;
-
-fn frames_of(path: &str, files: &ModelFiles) -> Result<Vec<FrameRecord>> {
-    if path.ends_with(".json") {
-        let doc: AnalysisDoc = serde_json::from_slice(&std::fs::read(path)?)
-            .with_context(|| format!("{path}: not an analysis"))?;
-        return Ok(doc.frames);
-    }
-    let mut src = open_path(path)?;
-    let mut a = Analyzer::new(
-        files,
-        AnalyzerOptions {
-            eye_source: EyeSource::Iris,
-        },
-    )?;
-    Ok(analyze_source(src.as_mut(), &mut a, &mut (), |_| {})?.frames)
-}
 
 fn quantile(sorted: &[f32], q: f64) -> f32 {
     if sorted.is_empty() {

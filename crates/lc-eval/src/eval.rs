@@ -377,3 +377,27 @@ mod replay_tests {
         assert!(replay_blinks(&f, EyeSource::Mesh, BlinkParams::default()).is_empty());
     }
 }
+
+/// The per-frame measures of `path`: a video, image or folder analysed with
+/// the default models (iris eyelids), or an analysis saved by `analyze
+/// --json` (a `.json`, read back without the models).
+pub fn frames_of(
+    path: &str,
+    files: &liveness_coach::models::ModelFiles,
+) -> Result<Vec<liveness_coach::record::FrameRecord>> {
+    use liveness_coach::analysis::{analyze_source, Analyzer, AnalyzerOptions, EyeSource};
+    if path.ends_with(".json") {
+        let doc: liveness_coach::report::json::AnalysisDoc =
+            serde_json::from_slice(&std::fs::read(path)?)
+                .with_context(|| format!("{path}: not an analysis"))?;
+        return Ok(doc.frames);
+    }
+    let mut src = liveness_coach::source::open_path(path)?;
+    let mut a = Analyzer::new(
+        files,
+        AnalyzerOptions {
+            eye_source: EyeSource::Iris,
+        },
+    )?;
+    Ok(analyze_source(src.as_mut(), &mut a, &mut (), |_| {})?.frames)
+}
