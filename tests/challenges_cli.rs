@@ -37,18 +37,7 @@ fn practice(clip: &str, name: &str, extra: &[&str]) -> Value {
 }
 
 fn verdicts(doc: &Value) -> Vec<(String, bool, Option<String>)> {
-    doc["prompts"]
-        .as_array()
-        .expect("prompts")
-        .iter()
-        .map(|p| {
-            (
-                p["kind"].as_str().unwrap_or("").to_string(),
-                p["passed"].as_bool().unwrap_or(false),
-                p["reason"].as_str().map(str::to_string),
-            )
-        })
-        .collect()
+    prompt_verdicts(doc)
 }
 
 /// Two people of the Yale database, their "normal" face, then their

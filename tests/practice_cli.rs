@@ -11,18 +11,7 @@ fn report(path: &Path) -> Value {
 }
 
 fn prompts(doc: &Value) -> Vec<(String, bool, Option<String>)> {
-    doc["prompts"]
-        .as_array()
-        .expect("prompts")
-        .iter()
-        .map(|p| {
-            (
-                p["kind"].as_str().unwrap_or("").to_string(),
-                p["passed"].as_bool().unwrap_or(false),
-                p["reason"].as_str().map(str::to_string),
-            )
-        })
-        .collect()
+    prompt_verdicts(doc)
 }
 
 fn head_dev(test: &str) -> Option<String> {

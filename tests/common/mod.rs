@@ -147,3 +147,19 @@ pub fn headless_practice(clip: &str, name: &str, extra: &[&str]) -> (serde_json:
         .expect("valid JSON");
     (doc, String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+/// (kind, passed, reason) of every prompt in a session report.
+pub fn prompt_verdicts(doc: &serde_json::Value) -> Vec<(String, bool, Option<String>)> {
+    doc["prompts"]
+        .as_array()
+        .expect("prompts")
+        .iter()
+        .map(|p| {
+            (
+                p["kind"].as_str().unwrap_or("").to_string(),
+                p["passed"].as_bool().unwrap_or(false),
+                p["reason"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
