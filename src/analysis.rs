@@ -147,6 +147,7 @@ impl Analyzer {
             rec.background_luma = l.background_luma;
             rec.face_clipped = Some(l.face_clipped);
             rec.side_balance = Some(l.side_balance);
+            rec.face_rgb_linear = Some(l.face_rgb_linear);
         }
         rec.occlusion = crate::measure::occlusion::measure(frame, &face.landmarks);
         if let Some(q) = crate::measure::quality::measure(frame, &face.landmarks) {

@@ -238,6 +238,24 @@ messages! {
     ReasonFaceLeftOval => "your face left the oval", "脸离开了椭圆框";
     AdvicePromptNotCloseEnough => "Come closer to the camera, slowly and steadily, until your face fills the oval, then hold still for a moment.", "请慢慢、平稳地靠近摄像头，直到脸部填满椭圆框，然后保持片刻不动。";
     ReasonNotCloseEnough => "not close enough: come closer until your face fills the oval", "不够近：请靠近，直到脸部填满椭圆框";
+    // The colour flash (session::flash).
+    ColourFlash => "colour flash", "颜色闪烁";
+    FlashNoticeTitle => "Next: the screen will flash colours", "接下来：屏幕会闪烁几种颜色";
+    FlashNoticeBody => "About 5 seconds of bright full-screen colours, as an oval check shows them. If flashing light bothers you, press F to leave it out.", "大约 5 秒的全屏亮色闪烁，与椭圆框式检测相同。如果闪光让你不适，请按 F 跳过。";
+    FlashNoticeKeys => "Space: start the flash    F: leave it out", "空格键：开始闪烁    F：跳过";
+    FlashHold => "Hold still, face in the oval", "请保持不动，脸在椭圆框内";
+    FlashVisible => "the screen's colours show on your face: a check of this kind could see them", "屏幕颜色在脸上清晰可见：这类检测能够看到";
+    FlashWeak => "the screen's colours barely show on your face: a check of this kind could fail", "屏幕颜色在脸上几乎看不出：这类检测可能失败";
+    FlashNotMeasured => "your face was not in view long enough to measure the reflection", "脸在画面中的时间太短，无法测量反光";
+    FlashSkipped => "left out", "已跳过";
+    FlashResultLine => "Colour flash: {verdict} (screen light {pct} of the room's on your face)", "颜色闪烁：{verdict}（脸上屏幕光为室内光的 {pct}）";
+    FlashResultShort => "Colour flash: {verdict}", "颜色闪烁：{verdict}";
+    FlashAdviceBrightness => "Turn the screen to full brightness.", "请把屏幕亮度调到最高。";
+    FlashAdviceCloser => "Come closer, so that your face fills the oval: the screen lights a near face much more.", "请靠近，让脸填满椭圆框：屏幕对近处的脸照亮得多。";
+    FlashAdviceDimRoom => "Dim the room's light: the screen's light must stand out against it.", "请调暗室内灯光：屏幕光要比环境光更明显。";
+    FlashAdviceWindow => "Move away from the window behind you.", "请远离身后的窗户。";
+    FlashAdviceStayInOval => "Keep your face in the oval and still until the colours stop.", "颜色停止前，请让脸保持在椭圆框内并且不动。";
+    FlashNeedsWindow => "The colour flash needs the window (the screen lights your face); without a window it is left out.", "颜色闪烁需要窗口（由屏幕照亮你的脸）；没有窗口时将跳过。";
     ReasonEnded => "the session ended first", "会话提前结束";
     CmpFaster => "Your {kind} got faster each time ({values}).", "你的{kind}一次比一次快（{values}）。";
     CmpSlower => "Your {kind} got slower each time ({values}).", "你的{kind}一次比一次慢（{values}）。";

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use liveness_coach::analysis::{AnalyzerOptions, EyeSource};
 use liveness_coach::cmd;
-use liveness_coach::i18n::Lang;
+use liveness_coach::i18n::{Lang, Msg};
 use liveness_coach::session::style::Style;
 use liveness_coach::session::{plan, SessionConfig};
 use std::path::PathBuf;
@@ -36,6 +36,7 @@ enum LangArg {
 enum StyleArg {
     Actions,
     Turns,
+    Oval,
     Mixed,
 }
 
@@ -43,6 +44,7 @@ fn style_of(s: StyleArg) -> Style {
     match s {
         StyleArg::Actions => Style::Actions,
         StyleArg::Turns => Style::Turns,
+        StyleArg::Oval => Style::Oval,
         StyleArg::Mixed => Style::Mixed,
     }
 }
@@ -96,7 +98,8 @@ enum Command {
         #[arg(long)]
         headless: bool,
         /// Prompts to ask, in this order, comma-separated: blink, turn_left, turn_right, nod,
-        /// open_mouth, shake, look_up, look_down (default: those of --style, in a random order).
+        /// open_mouth, shake, look_up, look_down, move_closer, and colour_flash (asked last, in
+        /// the window only) (default: those of --style, in a random order).
         #[arg(long, value_name = "LIST")]
         challenges: Option<String>,
         /// Seed of the random prompt order, to repeat a session (default: a new one each time).
@@ -113,10 +116,15 @@ enum Command {
         #[arg(long)]
         strict: bool,
         /// The kind of check to rehearse: actions (blink, open mouth, shake, nod: Chinese
-        /// action checks), turns (left and right), mixed (four drawn at random from every
-        /// prompt). Sets the prompts, unless --challenges gives them, and the bar they set.
+        /// action checks), turns (left and right), oval (move closer, then the colour flash:
+        /// AWS- and FaceTec-style), mixed (four drawn at random from every movement prompt).
+        /// Sets the prompts, unless --challenges gives them, and the bar they set.
         #[arg(long, value_enum, default_value = "mixed")]
         style: StyleArg,
+        /// Never flash the screen: leave out the colour flash of --style oval (for people
+        /// sensitive to flashing light).
+        #[arg(long)]
+        no_flash: bool,
         /// Save the session's results as JSON (`-` for standard output).
         #[arg(long, value_name = "PATH")]
         report: Option<PathBuf>,
@@ -217,6 +225,9 @@ fn practice_session(
     prompt_timeout: f64,
     strict: bool,
     style: Style,
+    no_flash: bool,
+    headless: bool,
+    lang: Lang,
 ) -> anyhow::Result<SessionConfig> {
     check_timeout(prompt_timeout)?;
     // Given prompts are asked in the order given; otherwise the style's,
@@ -227,10 +238,18 @@ fn practice_session(
     } else {
         0
     };
-    let challenges = match challenges {
-        Some(c) => plan::parse_challenges(&c).map_err(|e| anyhow::anyhow!("--challenges: {e}"))?,
-        None => style.prompts().to_vec(),
+    let (challenges, asked_flash) = match challenges {
+        Some(c) => plan::parse_practice(&c).map_err(|e| anyhow::anyhow!("--challenges: {e}"))?,
+        None => (style.prompts().to_vec(), style.flashes()),
     };
+    // The flash needs the screen: without a window it cannot be rehearsed.
+    let flash = asked_flash && !no_flash && !headless;
+    if asked_flash && headless && !no_flash {
+        eprintln!("liveness-coach: {}", lang.text(Msg::FlashNeedsWindow));
+    }
+    if challenges.is_empty() && !flash {
+        anyhow::bail!("--challenges: nothing left to ask (the colour flash is off)");
+    }
     // A new order each run unless a seed is given; the seed used is in the report.
     let seed = seed.unwrap_or_else(|| {
         std::time::SystemTime::now()
@@ -247,6 +266,7 @@ fn practice_session(
         strict,
         style,
         draw,
+        flash,
     })
 }
 
@@ -297,6 +317,7 @@ fn main() -> ExitCode {
             prompt_timeout,
             strict,
             style,
+            no_flash,
             report,
             report_dir,
             record,
@@ -310,6 +331,9 @@ fn main() -> ExitCode {
             prompt_timeout,
             strict,
             style_of(style),
+            no_flash,
+            headless,
+            lang,
         )
         .and_then(|session| {
             cmd::practice::run(&cmd::practice::PracticeArgs {

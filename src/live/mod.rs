@@ -188,6 +188,9 @@ pub fn run_window(
                 Key::R => {
                     let _ = tx.send(Command::Key(Input::Retry));
                 }
+                Key::F => {
+                    let _ = tx.send(Command::Key(Input::Skip));
+                }
                 Key::L => landmarks = !landmarks,
                 _ => {}
             }

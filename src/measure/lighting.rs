@@ -28,6 +28,37 @@ pub struct Lighting {
     /// Mean luma of the face half on the image's left minus the right one,
     /// over their mean: 0 for even light, +-1 when one side is black.
     pub side_balance: f32,
+    /// Mean colour inside the face outline in linear light (sRGB decoded,
+    /// 0-1 per channel): light adds up in these units, so a screen's
+    /// reflection on the face is a sum here (`measure::reflection`).
+    pub face_rgb_linear: [f32; 3],
+}
+
+/// sRGB code value (0-255) to linear light (0-1), IEC 61966-2-1.
+pub fn srgb_to_linear(v: u8) -> f32 {
+    let c = v as f32 / 255.0;
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
+}
+
+/// Linear light (0-1) to an sRGB code value (0-255).
+pub fn linear_to_srgb(v: f32) -> u8 {
+    let c = v.clamp(0.0, 1.0);
+    let s = if c <= 0.003_130_8 {
+        12.92 * c
+    } else {
+        1.055 * c.powf(1.0 / 2.4) - 0.055
+    };
+    (s * 255.0).round().clamp(0.0, 255.0) as u8
+}
+
+/// `srgb_to_linear` for every code value.
+fn linear_table() -> &'static [f32; 256] {
+    static T: std::sync::OnceLock<[f32; 256]> = std::sync::OnceLock::new();
+    T.get_or_init(|| std::array::from_fn(|i| srgb_to_linear(i as u8)))
 }
 
 /// Measures the lighting of the face given by `landmarks` (frame pixels).
@@ -50,6 +81,8 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<Lighting> {
     let side = |x: f32, y: f32| (m1[0] - m0[0]) * (y - m0[1]) - (m1[1] - m0[1]) * (x - m0[0]);
     let step = ((x1 - x0).max(y1 - y0) / 40.0).max(1.0);
     let (mut sum, mut n, mut clipped) = (0.0f64, 0usize, 0usize);
+    let lin = linear_table();
+    let mut rgb = [0.0f64; 3];
     let (mut left, mut nl, mut right, mut nr) = (0.0f64, 0usize, 0.0f64, 0usize);
     let mut y = y0;
     while y <= y1 {
@@ -58,8 +91,12 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<Lighting> {
             let on_frame =
                 x >= 0.0 && y >= 0.0 && x < frame.width as f32 && y < frame.height as f32;
             if on_frame && inside(&poly, [x, y]) {
-                let l = frame.luma(x as i64, y as i64);
+                let px = frame.pixel(x as i64, y as i64);
+                let l = 0.299 * px[0] as f32 + 0.587 * px[1] as f32 + 0.114 * px[2] as f32;
                 sum += l as f64;
+                for (acc, v) in rgb.iter_mut().zip(px) {
+                    *acc += lin[v as usize] as f64;
+                }
                 n += 1;
                 if l >= 250.0 {
                     clipped += 1;
@@ -91,6 +128,7 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<Lighting> {
         background_luma: background(frame, [x0, y0, x1, y1]),
         face_clipped: clipped as f32 / n as f32,
         side_balance,
+        face_rgb_linear: rgb.map(|v| (v / n as f64) as f32),
     })
 }
 

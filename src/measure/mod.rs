@@ -6,7 +6,8 @@
 //! (`mouth`), where the head points
 //! (`pose`), how the face is lit (`lighting`), how sharp and clean the picture
 //! is (`quality`), what covers the face (`occlusion`), whether the room's lamp
-//! pulses (`flicker`), and the person's own levels these are judged against
+//! pulses (`flicker`), how the face's colour follows a flashing screen
+//! (`reflection`, over a few seconds of frames), and the person's own levels these are judged against
 //! (`baseline`). `nan` writes a value that was not measured as JSON `null`.
 
 pub mod baseline;
@@ -18,3 +19,4 @@ pub mod nan;
 pub mod occlusion;
 pub mod pose;
 pub mod quality;
+pub mod reflection;

@@ -35,6 +35,9 @@ pub struct FrameRecord {
     pub face_clipped: Option<f32>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub side_balance: Option<f32>,
+    /// Mean face colour in linear light, 0-1 per channel (`lighting`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub face_rgb_linear: Option<[f32; 3]>,
     /// Image quality of the face (see `quality`): fine-to-coarse gradient
     /// ratio (about 1 sharp), noise sigma in luma levels, eye-corner distance
     /// in pixels.

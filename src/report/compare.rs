@@ -121,6 +121,7 @@ pub fn changes(s: &[Summary], prompts: Option<&[Vec<PromptResult>]>, lang: Lang)
                 number: i as u32 + 1,
                 order: r.iter().map(|x| x.kind).collect(),
                 results: r.clone(),
+                flash: None,
                 start_s: 0.0,
                 end_s: None,
             })

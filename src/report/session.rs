@@ -18,6 +18,17 @@ pub struct PromptEntry {
     pub result: PromptResult,
 }
 
+/// The colour flash of one attempt: the colours shown, the face's response
+/// to each, the verdict, and the advice in the session's language.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct FlashEntry {
+    pub attempt: u32,
+    #[serde(flatten)]
+    pub result: crate::session::flash::FlashResult,
+    pub message: String,
+    pub advice_text: Vec<String>,
+}
+
 /// A hint that showed, with its length and what it means in the session's
 /// language.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -136,6 +147,9 @@ pub struct SessionDoc {
     pub prompts: Vec<PromptEntry>,
     pub hints: Vec<HintEntry>,
     pub attempts: Vec<AttemptEntry>,
+    /// The colour flash of each attempt that offered it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub colour_flash: Vec<FlashEntry>,
     /// What changed from one attempt to the next, in the chosen language.
     pub comparison: Vec<String>,
     /// How real services limit retries, and a cause to fix first.
@@ -207,6 +221,23 @@ impl SessionDoc {
                 end_s: a.end_s,
             })
             .collect();
+        let colour_flash = o
+            .attempts
+            .iter()
+            .filter_map(|a| {
+                let f = a.flash.as_ref()?;
+                Some(FlashEntry {
+                    attempt: a.number,
+                    result: f.clone(),
+                    message: f.describe(lang),
+                    advice_text: f
+                        .advice
+                        .iter()
+                        .map(|x| lang.text(x.message()).to_string())
+                        .collect(),
+                })
+            })
+            .collect();
         SessionDoc {
             schema: SESSION_SCHEMA.to_string(),
             source: SourceEntry {
@@ -224,6 +255,7 @@ impl SessionDoc {
             prompts,
             hints,
             attempts,
+            colour_flash,
             comparison: compare::trends(o.attempts)
                 .iter()
                 .map(|t| compare::describe(t, lang))
@@ -276,6 +308,12 @@ impl SessionDoc {
                     p.start_s,
                     lang.event_name(p.kind)
                 );
+            }
+            for f in self.colour_flash.iter().filter(|f| f.attempt == a.number) {
+                let _ = writeln!(s, "    {}", f.message);
+                for x in &f.advice_text {
+                    let _ = writeln!(s, "             {x}");
+                }
             }
         }
         let _ = writeln!(s, "{}", lang.text(Msg::ProblemsSeen));

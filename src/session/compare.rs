@@ -166,6 +166,7 @@ mod tests {
     fn attempt(n: u32, turn_s: f64, turn_deg: f32, passed: bool) -> AttemptLog {
         AttemptLog {
             number: n,
+            flash: None,
             order: vec![EventKind::TurnLeft],
             results: vec![PromptResult {
                 kind: EventKind::TurnLeft,

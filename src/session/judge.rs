@@ -131,6 +131,10 @@ pub struct Moment<'a> {
     /// Face box height over frame height (from the landmarks), for
     /// `move_closer`.
     pub face_size: Option<f32>,
+    /// Mean face colour, linear light (for the colour flash).
+    pub face_rgb: Option<[f32; 3]>,
+    /// Face and background luma, 0-255.
+    pub light: Option<(f32, f32)>,
 }
 
 /// Judges one prompt, frame by frame.

@@ -8,6 +8,7 @@
 //! path and every behaviour is testable from recorded or constructed frames.
 
 pub mod compare;
+pub mod flash;
 pub mod judge;
 pub mod plan;
 pub mod style;
@@ -29,6 +30,14 @@ pub const UNSTEADY_SHOW_S: f64 = 1.0;
 pub const BETWEEN_S: f64 = 1.0;
 /// ...extended while a head movement is still under way, up to this long.
 pub const BETWEEN_MAX_S: f64 = 3.0;
+/// The oval's size when `move_closer` is asked, against the usual oval (0.8
+/// of the frame high): 0.44 of the frame, the smallest face in the project's
+/// real webcam footage (0.45, docs/hints.md), so the face starts about the
+/// oval's size...
+pub const OVAL_START_SCALE: f32 = 0.55;
+/// ...and the time it takes to grow to the usual (large) oval, which a face
+/// of `acceptance::MOVE_CLOSER_FILL` fills.
+pub const OVAL_GROW_S: f64 = 2.0;
 /// Default time limit of one prompt. Each deliberate movement on head-dev
 /// took 0.7-4.3 s out and back; real checks give a few seconds per prompt.
 pub const PROMPT_TIMEOUT_S: f64 = 8.0;
@@ -40,6 +49,8 @@ pub enum Input {
     Start,
     /// R: a new attempt.
     Retry,
+    /// F: leave out the colour flash offered on the notice.
+    Skip,
 }
 
 #[derive(Clone, Debug)]
@@ -62,6 +73,9 @@ pub struct SessionConfig {
     /// Ask only the first `draw` prompts of each attempt's order (0: all),
     /// so a shuffled pool becomes a random draw.
     pub draw: usize,
+    /// Offer the colour flash after the prompts (window only: it needs the
+    /// screen; `session::flash`).
+    pub flash: bool,
 }
 
 impl Default for SessionConfig {
@@ -76,6 +90,7 @@ impl Default for SessionConfig {
             strict: false,
             style: style::Style::Mixed,
             draw: 0,
+            flash: false,
         }
     }
 }
@@ -94,6 +109,10 @@ pub enum Phase {
         pose: Option<(f32, f32)>,
     },
     Prompt(Judge),
+    /// The notice before the colour flash: it starts only when the person
+    /// presses Space (F leaves it out).
+    FlashNotice,
+    Flash(flash::Flash),
     /// After a prompt's verdict (shown since `since`), before the next.
     Between {
         since: f64,
@@ -116,6 +135,8 @@ pub struct AttemptLog {
     pub number: u32,
     pub order: Vec<EventKind>,
     pub results: Vec<PromptResult>,
+    /// The colour flash, when the session offered it.
+    pub flash: Option<flash::FlashResult>,
     pub start_s: f64,
     pub end_s: Option<f64>,
 }
@@ -163,6 +184,7 @@ impl Session {
             number,
             order,
             results: Vec::new(),
+            flash: None,
             start_s: t,
             end_s: None,
         });
@@ -204,6 +226,7 @@ impl Session {
             Phase::Hold { since, .. } => {
                 Some(((self.last_t - since) / HOLD_S).clamp(0.0, 1.0) as f32)
             }
+            Phase::Flash(f) => Some(f.progress(self.last_t)),
             _ => None,
         }
     }
@@ -217,6 +240,17 @@ impl Session {
         match (key, &self.phase) {
             (Input::Start, Phase::GetReady) => self.phase = Phase::Centre { since: None },
             (Input::Retry | Input::Start, Phase::Finished) => self.begin_attempt(t),
+            (Input::Start, Phase::FlashNotice) => {
+                let number = self.current().map_or(1, |a| a.number);
+                let colours = flash::sequence(self.config.seed, number - 1);
+                self.phase = Phase::Flash(flash::Flash::new(&colours, t));
+            }
+            (Input::Skip, Phase::FlashNotice) => {
+                if let Some(a) = self.attempts.last_mut() {
+                    a.flash = Some(flash::FlashResult::skipped());
+                }
+                self.end_attempt(None, t);
+            }
             (Input::Retry, _) => {
                 // Give up on this attempt and start another.
                 self.end_attempt(None, t);
@@ -240,6 +274,17 @@ impl Session {
         }
         // Prompts never reached fail too: a session that stops early (no
         // face, quit, camera lost) must not look like a pass.
+        // A colour flash cut short, or offered and never reached, was not
+        // seen: it fails like a prompt never reached.
+        let phase = std::mem::replace(&mut self.phase, Phase::Finished);
+        if let Some(a) = self.attempts.last_mut() {
+            if let Phase::Flash(f) = phase {
+                a.flash = Some(f.finish());
+            }
+            if self.config.flash && a.flash.is_none() {
+                a.flash = Some(flash::Flash::new(&[], moment.time_s).finish());
+            }
+        }
         if let Some(a) = self.attempts.last_mut() {
             let asked = a.results.len();
             for &kind in a.order.iter().skip(asked) {
@@ -274,7 +319,31 @@ impl Session {
                         .bar(self.config.style.bar(kind)),
                 )
             }
+            None if self.config.flash && a.flash.is_none() => self.phase = Phase::FlashNotice,
             None => self.end_attempt(Some(m), m.time_s),
+        }
+    }
+
+    /// The oval's size against the usual one: while `move_closer` is asked
+    /// it starts at `OVAL_START_SCALE` and grows to full size over
+    /// `OVAL_GROW_S`, as oval checks draw it.
+    pub fn oval_scale(&self) -> f32 {
+        match &self.phase {
+            Phase::Prompt(j) if j.kind == EventKind::MoveCloser => {
+                let f = ((self.last_t - j.start_s) / OVAL_GROW_S).clamp(0.0, 1.0) as f32;
+                // Ease out: quick at first, settling into the full oval.
+                let e = 1.0 - (1.0 - f) * (1.0 - f);
+                OVAL_START_SCALE + (1.0 - OVAL_START_SCALE) * e
+            }
+            _ => 1.0,
+        }
+    }
+
+    /// The colour the screen shows now, during the colour flash.
+    pub fn flash_colour(&self) -> Option<[u8; 3]> {
+        match &self.phase {
+            Phase::Flash(f) => f.colour_at(self.last_t),
+            _ => None,
         }
     }
 
@@ -314,6 +383,8 @@ impl Session {
             under_way,
             head_moving,
             face_size: framing.map(|f| f.size),
+            face_rgb: rec.face_rgb_linear,
+            light: rec.face_luma.zip(rec.background_luma),
         };
         let posture = Posture {
             pose: rec.yaw_deg.zip(rec.pitch_deg),
@@ -383,6 +454,19 @@ impl Session {
                 }
                 self.phase = Phase::Between { since: t };
                 Some(r)
+            }
+            Phase::FlashNotice => None,
+            Phase::Flash(f) => {
+                f.push(&flash::FlashFrame {
+                    time_s: t,
+                    face_rgb: m.face_rgb.filter(|_| m.face),
+                    face_size: m.face_size,
+                    light: m.light,
+                });
+                if f.done(t) {
+                    self.end_attempt(Some(m), t);
+                }
+                None
             }
             Phase::Between { since } => {
                 let waited = t - *since;
@@ -525,6 +609,87 @@ mod tests {
         s.push(&m(t + BETWEEN_S + 0.1, true), &still((0.0, 0.0)));
         assert!(s.finished());
         assert_eq!(s.current().map(|a| a.passed()), Some(1));
+    }
+
+    fn flash_config() -> SessionConfig {
+        SessionConfig {
+            challenges: Vec::new(),
+            intro: false,
+            flash: true,
+            seed: 4,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_flash_waits_for_space_and_runs_its_sequence_then_the_result() {
+        let mut s = Session::new(flash_config());
+        s.push(&m(0.0, true), &still((0.0, 0.0)));
+        assert!(matches!(s.phase, Phase::FlashNotice));
+        // No colour until the person starts it, however long they wait.
+        for i in 1..300 {
+            s.push(&m(i as f64 / 30.0, true), &still((0.0, 0.0)));
+            assert!(s.flash_colour().is_none());
+        }
+        s.input(Input::Start, 10.0);
+        let mut colours = Vec::new();
+        let mut t = 10.0;
+        while !s.finished() && t < 30.0 {
+            t += 1.0 / 30.0;
+            s.push(
+                &Moment {
+                    face_rgb: Some([0.3, 0.2, 0.1]),
+                    ..m(t, true)
+                },
+                &still((0.0, 0.0)),
+            );
+            if let Some(c) = s.flash_colour() {
+                if colours.last() != Some(&c) {
+                    colours.push(c);
+                }
+            }
+        }
+        assert!(s.finished());
+        assert_eq!(colours, flash::sequence(4, 0));
+        let f = s.current().and_then(|a| a.flash.clone()).expect("flash");
+        // A face whose colour never changed did not reflect the screen.
+        assert_eq!(f.verdict, flash::FlashVerdict::Weak, "{f:?}");
+        assert_eq!(f.sequence.len(), flash::FLASH_COUNT);
+    }
+
+    #[test]
+    fn the_flash_can_be_left_out_and_a_stopped_one_is_not_a_pass() {
+        let mut s = Session::new(flash_config());
+        s.push(&m(0.0, true), &still((0.0, 0.0)));
+        s.input(Input::Skip, 0.5);
+        assert!(s.finished());
+        let f = s.current().and_then(|a| a.flash.clone()).expect("flash");
+        assert_eq!(f.verdict, flash::FlashVerdict::Skipped);
+        assert!(!f.failed());
+        // Quitting on the notice: the flash was never seen.
+        let mut s = Session::new(flash_config());
+        s.push(&m(0.0, true), &still((0.0, 0.0)));
+        s.stop(&m(1.0, true));
+        let f = s.current().and_then(|a| a.flash.clone()).expect("flash");
+        assert_eq!(f.verdict, flash::FlashVerdict::NotMeasured);
+        assert!(f.failed());
+    }
+
+    #[test]
+    fn the_oval_grows_while_move_closer_is_asked() {
+        let mut s = Session::new(SessionConfig {
+            challenges: vec![EventKind::MoveCloser],
+            intro: false,
+            ..Default::default()
+        });
+        assert_eq!(s.oval_scale(), 1.0);
+        s.push(&m(1.0, true), &still((0.0, 0.0)));
+        assert!((s.oval_scale() - OVAL_START_SCALE).abs() < 1e-6);
+        s.push(&m(1.0 + OVAL_GROW_S / 2.0, true), &still((0.0, 0.0)));
+        let half = s.oval_scale();
+        assert!(half > OVAL_START_SCALE && half < 1.0, "{half}");
+        s.push(&m(1.0 + OVAL_GROW_S + 0.1, true), &still((0.0, 0.0)));
+        assert_eq!(s.oval_scale(), 1.0);
     }
 
     #[test]

@@ -30,6 +30,30 @@ pub fn order(challenges: &[EventKind], seed: u64, attempt: u32, shuffle: bool) -
 const ALL_NAMES: &str =
     "blink, turn_left, turn_right, nod, open_mouth, shake, look_up, look_down or move_closer";
 
+/// The name of the colour flash among `practice`'s prompts (it is not a
+/// movement: `session::flash`).
+pub const FLASH_NAME: &str = "colour_flash";
+
+/// Parses `practice`'s list: movement prompts, and `colour_flash` (also
+/// `color_flash`) anywhere in it, which is asked after them. Returns the
+/// movements and whether the flash was asked.
+pub fn parse_practice(s: &str) -> Result<(Vec<EventKind>, bool), String> {
+    let mut flash = false;
+    let rest: Vec<&str> = s
+        .split(',')
+        .filter(|p| {
+            let n = p.trim().to_ascii_lowercase().replace('-', "_");
+            let is_flash = n == FLASH_NAME || n == "color_flash";
+            flash |= is_flash;
+            !is_flash
+        })
+        .collect();
+    if flash && rest.iter().all(|p| p.trim().is_empty()) {
+        return Ok((Vec::new(), true));
+    }
+    parse_challenges(&rest.join(",")).map(|k| (k, flash))
+}
+
 /// Parses `blink,turn_left,nod` (also `left`, `right`, `turn-left`).
 pub fn parse_challenges(s: &str) -> Result<Vec<EventKind>, String> {
     let mut out = Vec::new();
@@ -86,5 +110,12 @@ mod tests {
         );
         assert!(parse_challenges("wink").unwrap_err().contains("wink"));
         assert!(parse_challenges(",").is_err());
+        assert_eq!(
+            parse_practice("move_closer, colour_flash"),
+            Ok((vec![EventKind::MoveCloser], true))
+        );
+        assert_eq!(parse_practice("color-flash"), Ok((vec![], true)));
+        assert_eq!(parse_practice("nod"), Ok((vec![EventKind::Nod], false)));
+        assert!(parse_practice("colour_flash,wink").is_err());
     }
 }

@@ -4,6 +4,7 @@
 //! |---|---|---|---|
 //! | `actions` | blink, open mouth, shake, nod | the face SDKs of Baidu, Tencent and Alibaba and the apps built on them (眨眼, 张嘴, 摇头, 点头) | Baidu's action config: turns and up/down 8 degrees, shake 10; a quick natural movement is fine (a shake of about 0.3 s each way) |
 //! | `turns` | turn left, turn right | Azure- and Onfido-style head-turn checks | 8 degrees (the gentlest published); slow, deliberate turns (at least 0.7 s out and back) |
+//! | `oval` | move closer, then the colour flash | AWS Face Liveness (FaceMovementAndLightChallenge), FaceTec | the face fills the large oval at a steady pace and holds (`acceptance::MOVE_CLOSER_*`); the flash in the window only, after a notice (`session::flash`) |
 //! | `mixed` | a random draw of four from every prompt | rehearsing for a check not yet known | the gentlest bar of each prompt, the slow speeds |
 //!
 //! The angles themselves are in `events::acceptance`; this table only picks
@@ -18,6 +19,7 @@ use crate::record::EventKind;
 pub enum Style {
     Actions,
     Turns,
+    Oval,
     #[default]
     Mixed,
 }
@@ -48,12 +50,13 @@ const MIXED: [EventKind; 8] = [
 pub const MIXED_DRAW: usize = 4;
 
 impl Style {
-    pub const ALL: [Style; 3] = [Style::Actions, Style::Turns, Style::Mixed];
+    pub const ALL: [Style; 4] = [Style::Actions, Style::Turns, Style::Oval, Style::Mixed];
 
     pub fn code(self) -> &'static str {
         match self {
             Style::Actions => "actions",
             Style::Turns => "turns",
+            Style::Oval => "oval",
             Style::Mixed => "mixed",
         }
     }
@@ -72,8 +75,14 @@ impl Style {
                 EventKind::Nod,
             ],
             Style::Turns => &[EventKind::TurnLeft, EventKind::TurnRight],
+            Style::Oval => &[EventKind::MoveCloser],
             Style::Mixed => &MIXED,
         }
+    }
+
+    /// This kind of check ends with the colour flash.
+    pub fn flashes(self) -> bool {
+        self == Style::Oval
     }
 
     /// The bar a movement of `kind` must meet in this kind of check.
@@ -102,6 +111,7 @@ mod tests {
             assert!(!s.prompts().is_empty());
         }
         assert_eq!(Style::parse("oval "), None);
+        assert!(Style::Oval.flashes() && !Style::Mixed.flashes());
     }
 
     #[test]

@@ -48,6 +48,28 @@ impl Canvas<'_> {
         self.buf.iter_mut().for_each(|p| *p = color);
     }
 
+    /// Every pixel outside the ellipse at `c` with radii `r` set to `color`.
+    pub fn fill_outside_ellipse(&mut self, c: (f32, f32), r: (f32, f32), color: u32) {
+        if !self.ok() {
+            return;
+        }
+        let (rx, ry) = (r.0.max(1.0), r.1.max(1.0));
+        for y in 0..self.height {
+            let dy = (y as f32 + 0.5 - c.1) / ry;
+            let row = &mut self.buf[y * self.width..(y + 1) * self.width];
+            if dy.abs() >= 1.0 {
+                row.iter_mut().for_each(|p| *p = color);
+                continue;
+            }
+            // Inside from x0 to x1 on this row.
+            let half = rx * (1.0 - dy * dy).sqrt();
+            let x0 = (c.0 - half).round().clamp(0.0, self.width as f32) as usize;
+            let x1 = (c.0 + half).round().clamp(0.0, self.width as f32) as usize;
+            row[..x0].iter_mut().for_each(|p| *p = color);
+            row[x1.max(x0)..].iter_mut().for_each(|p| *p = color);
+        }
+    }
+
     /// A rectangle, blended with opacity `alpha`.
     pub fn rect(&mut self, x: i32, y: i32, w: i32, h: i32, color: u32, alpha: u32) {
         if !self.ok() {
@@ -210,6 +232,21 @@ mod tests {
     }
 
     #[test]
+    fn the_flash_colours_all_but_the_oval() {
+        let mut buf = vec![0u32; 20 * 10];
+        let mut c = Canvas {
+            buf: &mut buf,
+            width: 20,
+            height: 10,
+        };
+        c.fill_outside_ellipse((10.0, 5.0), (4.0, 4.0), 0x00ff00);
+        assert_eq!(buf[5 * 20 + 10], 0, "centre keeps the picture");
+        assert_eq!(buf[5 * 20 + 1], 0x00ff00, "left of the oval");
+        assert_eq!(buf[0], 0x00ff00, "corner");
+        assert_eq!(buf[5 * 20 + 19], 0x00ff00, "right of the oval");
+    }
+
+    #[test]
     fn shapes_off_the_canvas_do_not_panic() {
         let mut buf = vec![0u32; 10 * 10];
         let mut c = Canvas {
@@ -230,6 +267,7 @@ mod tests {
         c.disc(-1e9, 1e9, 5.0, 0xffffff, 255);
         c.ellipse_arc((5.0, 5.0), (1e9, 1e9), 3.0, 0.0, 1.0, 0xffffff, 255);
         c.ellipse_arc((5.0, 5.0), (0.0, 0.0), 3.0, 0.0, 1.0, 0xffffff, 255);
+        c.fill_outside_ellipse((5.0, 5.0), (f32::NAN, 1e9), 0xffffff);
         assert!(buf[..30].iter().all(|&p| p == 0xffffff));
         let mut short = vec![0u32; 3];
         let mut c = Canvas {

@@ -23,6 +23,9 @@ pub enum Screen {
     Centre,
     Hold,
     Prompt,
+    /// The notice before the colour flash, and the flash itself.
+    FlashNotice,
+    Flash,
     Between,
     Result,
 }
@@ -61,6 +64,12 @@ pub struct View {
     pub analysed_fps: f32,
     /// The stream ended or failed; the message to show.
     pub stopped: Option<String>,
+    /// The colour the whole screen shows, during the colour flash.
+    pub flash_colour: Option<[u8; 3]>,
+    /// This attempt's colour flash, once done (for the result screen).
+    pub flash: Option<crate::session::flash::FlashResult>,
+    /// The oval's size against the usual one (`Session::oval_scale`).
+    pub oval_scale: f32,
 }
 
 impl View {
@@ -72,10 +81,15 @@ impl View {
             Phase::Centre { .. } => Screen::Centre,
             Phase::Hold { .. } => Screen::Hold,
             Phase::Prompt(_) => Screen::Prompt,
+            Phase::FlashNotice => Screen::FlashNotice,
+            Phase::Flash(_) => Screen::Flash,
             Phase::Between { .. } => Screen::Between,
             Phase::Finished => Screen::Result,
         };
         self.prompt = s.prompt();
+        self.flash_colour = s.flash_colour();
+        self.oval_scale = s.oval_scale();
+        self.flash = s.current().and_then(|a| a.flash.clone());
         self.progress = s.progress();
         self.countdown = s.countdown();
         self.last = s.last_result().cloned();
@@ -195,13 +209,27 @@ impl Renderer {
                 c.disc(x, y, 1.6, GREEN, 255);
             }
         }
-        // The oval guide, and the time ring on it.
+        // The oval guide, and the time ring on it (it grows while the
+        // person is asked to move closer).
         let ((ox, oy), (rx, ry)) = framing::oval(fw, fh);
         let (cx, cy) = p.map(fw as f32 - ox, oy);
-        let r = (rx * p.scale, ry * p.scale);
+        let k = if view.oval_scale > 0.0 {
+            view.oval_scale
+        } else {
+            1.0
+        };
+        let r = (rx * p.scale * k, ry * p.scale * k);
+        if let (Screen::Flash, Some(col)) = (view.screen, view.flash_colour) {
+            // The screen is the light: everything outside the oval in the
+            // colour, the face inside it so the person can stay there.
+            let rgb = (col[0] as u32) << 16 | (col[1] as u32) << 8 | col[2] as u32;
+            c.fill_outside_ellipse((cx, cy), r, rgb);
+        }
         let guide = if view.face_in_oval { WHITE } else { AMBER };
         c.ellipse_arc((cx, cy), r, 3.0, 0.0, 1.0, guide, 200);
-        if let (Some(f), Screen::Prompt | Screen::Hold) = (view.progress, view.screen) {
+        if let (Some(f), Screen::Prompt | Screen::Hold | Screen::Flash) =
+            (view.progress, view.screen)
+        {
             // The ring empties as time runs out.
             c.ellipse_arc((cx, cy), r, 9.0, f, 1.0, CYAN, 255);
         }
@@ -266,6 +294,12 @@ impl Renderer {
                 ),
                 None => (String::new(), String::new(), WHITE),
             },
+            Screen::FlashNotice => (
+                lang.text(Msg::FlashNoticeTitle).into(),
+                lang.text(Msg::FlashNoticeBody).into(),
+                AMBER,
+            ),
+            Screen::Flash => (lang.text(Msg::FlashHold).into(), String::new(), WHITE),
             Screen::Result => (String::new(), String::new(), WHITE),
         };
         if view.screen != Screen::Result {
@@ -372,6 +406,7 @@ impl Renderer {
         );
         let keys = match view.screen {
             Screen::Result => lang.text(Msg::KeysResult),
+            Screen::FlashNotice => lang.text(Msg::FlashNoticeKeys),
             _ => lang.text(Msg::KeysRunning),
         };
         self.text
@@ -463,6 +498,47 @@ impl Renderer {
             self.text
                 .draw(c.buf, width, height, x, y, &line, mid, WHITE);
             y += (mid * 1.45) as i32;
+        }
+        if let Some(f) = &view.flash {
+            let col = match f.verdict {
+                crate::session::flash::FlashVerdict::Visible => GREEN,
+                crate::session::flash::FlashVerdict::Skipped => DIM,
+                _ => RED,
+            };
+            c.disc(
+                x as f32 - mid * 0.6,
+                y as f32 + mid * 0.55,
+                mid * 0.28,
+                col,
+                255,
+            );
+            let max_w = width as f32 - x as f32 * 1.5;
+            for (i, l) in self
+                .text
+                .wrap(&f.describe(lang), mid, max_w)
+                .into_iter()
+                .enumerate()
+            {
+                self.text.draw(
+                    c.buf,
+                    width,
+                    height,
+                    x,
+                    y,
+                    &l,
+                    mid,
+                    if i == 0 { WHITE } else { DIM },
+                );
+                y += (mid * 1.3) as i32;
+            }
+            for a in &f.advice {
+                for l in self.text.wrap(lang.text(a.message()), mid * 0.8, max_w) {
+                    self.text
+                        .draw(c.buf, width, height, x, y, &l, mid * 0.8, DIM);
+                    y += (mid * 1.05) as i32;
+                }
+            }
+            y += (mid * 0.3) as i32;
         }
         y += (mid * 0.6) as i32;
         for h in &view.seen {

@@ -5,6 +5,8 @@
 //!   scoring hints where no footage shows the problem for real.
 //! - [`eval`]: scoring detected events against ground truth, and reading the
 //!   truth files of the eval footage.
+//! - [`flash`]: a screen's colours lighting a real face (physics and a
+//!   webcam's delay, exposure and noise), for the colour-flash step.
 //! - `examples/`: the programs behind the tables in docs/ (`eval_blinks`, `tune_blinks`,
 //!   `eval_hints`, `measure_*`, `alter_clip`, `probe_faces`), each with the
 //!   command that reproduces its table in its first lines.
@@ -14,3 +16,4 @@
 
 pub mod alter;
 pub mod eval;
+pub mod flash;
