@@ -247,7 +247,10 @@ mod tests {
         let r = respond(&face(0.2, 0.1, 0.005, 0.6), &shown(0.6)).expect("fit");
         assert!((r.relative - 0.2).abs() < 0.01, "{r:?}");
         // Any delay from the true one less the settling time fits cleanly.
-        assert!(r.lag_s >= 0.1 - SETTLE_S - 1e-9 && r.lag_s <= 0.1 + LAG_STEP_S, "{r:?}");
+        assert!(
+            r.lag_s >= 0.1 - SETTLE_S - 1e-9 && r.lag_s <= 0.1 + LAG_STEP_S,
+            "{r:?}"
+        );
         assert!(r.t_stat > 20.0, "{r:?}");
         assert_eq!(r.colours.len(), SEQ.len());
     }

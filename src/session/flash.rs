@@ -35,18 +35,19 @@ pub const FLASH_SEGMENT_S: f64 = 0.6;
 /// A response is judged only when at least this many colours had the face
 /// in view long enough (`reflection::MIN_FRAMES_PER_COLOUR`).
 pub const FLASH_MIN_COLOURS: usize = 6;
-/// The reflection is called visible when the screen's light is at least this
-/// share of the room's on the face (`Response::relative`)...
+/// The reflection is called visible when the screen's light, as measured,
+/// is at least this share of the room's on the face (`Response::relative`)...
 ///
-/// Set on the simulation (docs/colour-flash.md, `measure_flash`): the
-/// smallest share that the measure still finds (t >= `VISIBLE_T`) on every
-/// simulated clip after H.264 compression at webcam quality is 0.02; this
-/// bar is twice that, because a real check's camera adjusts its exposure
-/// and white balance and its video is compressed harder on the way to a
-/// server, and none of that could be measured here (no camera).
-pub const VISIBLE_RELATIVE: f32 = 0.04;
+/// Set on the simulation (docs/colour-flash.md, `measure_flash`): real
+/// zju-dev faces lit by a simulated screen are found (t >= `VISIBLE_T`) on
+/// every clip from a true share of 0.04 up, which the measure reads as
+/// 0.034 (auto-exposure and the background take a little of it); at 0.02
+/// some clips are missed. A real check's camera also adjusts its white
+/// balance and its stream is compressed on the way to a server, which no
+/// camera here could show: this is the least a check could use, not what
+/// any one service demands (none publishes it).
+pub const VISIBLE_RELATIVE: f32 = 0.03;
 /// ...and the face follows the screen this surely (`Response::t_stat`;
-/// noise alone stays under 4 on the simulation's still clips).
 pub const VISIBLE_T: f32 = 6.0;
 
 /// What the step found.

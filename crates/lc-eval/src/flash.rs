@@ -134,7 +134,11 @@ pub fn long_enough(clip: &[Frame], seconds: f64, fps: f64) -> Vec<Frame> {
         return out;
     }
     let n = (seconds * fps).ceil() as usize;
-    let period = if clip.len() > 1 { 2 * (clip.len() - 1) } else { 1 };
+    let period = if clip.len() > 1 {
+        2 * (clip.len() - 1)
+    } else {
+        1
+    };
     for i in 0..n {
         let k = i % period;
         let j = if k < clip.len() { k } else { period - k };
@@ -158,7 +162,10 @@ pub fn rehearse(
     start_s: f64,
     latency_s: f64,
     seed: u64,
-) -> anyhow::Result<(Option<liveness_coach::session::flash::FlashResult>, Vec<Frame>)> {
+) -> anyhow::Result<(
+    Option<liveness_coach::session::flash::FlashResult>,
+    Vec<Frame>,
+)> {
     light_clip(files, frames, room, start_s, latency_s, seed)
 }
 
@@ -214,7 +221,10 @@ fn light_clip(
     start_s: f64,
     latency_s: f64,
     seed: u64,
-) -> anyhow::Result<(Option<liveness_coach::session::flash::FlashResult>, Vec<Frame>)> {
+) -> anyhow::Result<(
+    Option<liveness_coach::session::flash::FlashResult>,
+    Vec<Frame>,
+)> {
     use liveness_coach::analysis::{Analyzer, AnalyzerOptions};
     // Landmarks of the unlit face, for where the screen's light falls.
     let mut truth = Analyzer::new(files, AnalyzerOptions::default())?;
