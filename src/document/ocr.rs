@@ -588,9 +588,10 @@ mod tests {
         assert_eq!(boxes.len(), 1, "{boxes:?}");
         let b = &boxes[0];
         let (bw, bh) = b.size();
-        // 160 x 10 grown by 160*10*1.6/340 = 4.7 px on each side.
+        // 160 x 10 pixels, dilated to 161 x 11, grown by 161*11*1.6/344
+        // = 8.2 px on each side: 177.5 x 27.5.
         assert!(
-            (bw - 170.0).abs() < 3.0 && (bh - 20.0).abs() < 3.0,
+            (bw - 177.5).abs() < 1.0 && (bh - 27.5).abs() < 1.0,
             "{bw} x {bh}"
         );
         assert!(b.corners[0].0 < b.corners[1].0 && b.corners[0].1 < b.corners[3].1);
