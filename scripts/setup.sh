@@ -4,6 +4,8 @@
 # bindgen at build time) and ffmpeg (reads videos other than .y4m; the tests
 # on real footage decode H.264 with it). Does nothing when both are present.
 set -euo pipefail
+# The OCR models of the `document` command (from PyPI, checked by SHA-256).
+"$(dirname "$0")/convert-ocr-models.sh"
 
 need=()
 dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)

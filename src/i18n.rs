@@ -376,6 +376,36 @@ messages! {
     CheckWorthKnowing => "Worth knowing:", "注意：";
     CheckOfTime => "{pct} of the time", "占 {pct} 的时间";
     CheckCameraAdvice => "Choose 640x480 or more at 30 fps in the camera's settings, or use another camera (`liveness-coach cameras` lists them).", "请在摄像头设置中选择 640x480 或更高分辨率、每秒 30 帧，或换用其他摄像头（`liveness-coach cameras` 可列出所有摄像头）。";
+    // ---- the ID document (`document` command, issue 17) ----
+    DocVerdictPass => "This document photo would pass: nothing found that a check would refuse.", "这张证件照片可以通过：没有发现会被拒绝的问题。";
+    DocVerdictFail => "This document photo would fail:", "这张证件照片无法通过：";
+    DocMrzLine => "Machine-readable zone ({format}): {checks}", "机读区（{format}）：{checks}";
+    DocChecksOk => "every check digit is right", "所有校验位都正确";
+    DocChecksFailed => "some check digits are wrong", "部分校验位不正确";
+    DocFailedChecks => "Check digits that fail: {fields}", "不正确的校验位：{fields}";
+    DocNameLine => "Name as the document writes it: surname {surname}, given names {given}", "证件上的姓名：姓 {surname}，名 {given}";
+    DocNumberLine => "Document number: {number}", "证件号码：{number}";
+    DocExpiryLine => "Valid until: {date}", "有效期至：{date}";
+    DocNoDocument => "No document was found in this picture.", "这张图片中没有找到证件。";
+    DocAdviceNoDocument => "Photograph the whole document, flat, filling most of the picture, with its text facing the camera.", "请拍下整张证件：平放，占满画面的大部分，文字一面朝向摄像头。";
+    DocMrzUnreadable => "The machine-readable zone (the lines of letters and <<< at the bottom) is visible but could not be read completely.", "可以看到机读区（底部由字母和 <<< 组成的几行），但无法完整读出。";
+    DocAdviceMrzUnreadable => "Keep the whole zone in the picture, sharp and without glare: move closer, hold still, tilt the document away from the light.", "请让整个机读区都在画面内，清晰且没有反光：靠近一些，保持不动，把证件稍微偏离光源。";
+    DocMrzInvalid => "The machine-readable zone was read but {value} of its checks fail.", "读出了机读区，但其中 {value} 项校验未通过。";
+    DocAdviceMrzInvalid => "Take a sharper photo of the zone; if the checks still fail, the document itself may be damaged or not a real one: a check would refuse it.", "请把机读区拍得更清晰；如果校验仍不通过，证件本身可能已损坏或不是真实证件，检测会拒绝它。";
+    DocExpired => "The document expired {value} days ago.", "证件已过期 {value} 天。";
+    DocAdviceExpired => "Checks refuse expired documents: use another, valid document or renew this one.", "检测会拒绝过期的证件：请使用另一份有效的证件，或先办理续期。";
+    DocExpiresSoon => "The document expires in {value} days, in less than {months} months.", "证件将在 {value} 天后过期，不足 {months} 个月。";
+    DocAdviceExpiresSoon => "It is valid today, but some services refuse documents with less than {months} months left: if one does, use another document.", "证件今天仍然有效，但部分服务会拒绝有效期不足 {months} 个月的证件：如果被拒绝，请换用其他证件。";
+    DocNameSame => "The name you plan to type matches the document: {document}.", "你打算填写的姓名与证件一致：{document}。";
+    DocNameDiffers => "The name you plan to type (\"{typed}\") differs from the document (\"{document}\"):", "你打算填写的姓名（“{typed}”）与证件（“{document}”）不一致：";
+    DocNameCase => "only upper/lower case or spaces differ (most forms accept that)", "只有大小写或空格不同（多数表单可以接受）";
+    DocNameOrder => "the order differs: type the given names and the surname as the form asks, in the document's spelling", "顺序不同：请按表单要求分别填写名和姓，拼写与证件一致";
+    DocNameAccents => "\"{typed}\" has accents the document writes as \"{document}\"", "“{typed}”带有重音符号，证件上写作“{document}”";
+    DocNameSpelling => "\"{typed}\" is spelled \"{document}\" on the document", "“{typed}”在证件上拼写为“{document}”";
+    DocNameMissing => "\"{name}\" is on the document but not in what you typed", "证件上有“{name}”，但你填写的姓名中没有";
+    DocNameMissingMiddle => "the middle name \"{name}\" is on the document but not in what you typed", "证件上有中间名“{name}”，但你填写的姓名中没有";
+    DocNameExtra => "\"{typed}\" is not on the document", "证件上没有“{typed}”";
+    DocNameOtherScript => "\"{typed}\" is in another script: the check compares the document's Latin spelling", "“{typed}”使用了其他文字：检测比对的是证件上的拉丁字母拼写";
 }
 
 #[cfg(test)]

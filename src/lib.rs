@@ -19,9 +19,11 @@
 //! - `analysis`: one frame's path through all of the above
 //!   (`Analyzer::step`), and a whole source.
 //! - `coach`: analysis + hints + session on one frame, live and headless.
-//! - `document`: the ID-document check's pure core so far: MRZ formats and
-//!   check digits, Chinese resident ID numbers, dates and expiry, comparing
-//!   the name a person will type with the document's.
+//! - `document`: the ID-document check: OCR of the picture (PP-OCRv4
+//!   detector and recogniser run by tract, model bytes passed in), the MRZ
+//!   found among the lines read, its formats and check digits, Chinese
+//!   resident ID numbers, dates and expiry, comparing the name a person will
+//!   type with the document's, the issues and verdict (`document::check`).
 //! - `ui`: the window's pixels: font, shapes, screens.
 //! - `report`: JSON, terminal summary, verdict, plots, HTML page.
 //! - `live`: capture thread, inference thread, window loop, recording.

@@ -159,6 +159,34 @@ enum Command {
         #[arg(long, value_enum, default_value = "iris")]
         eyes: EyesArg,
     },
+    /// Would a KYC check accept this photo of an ID document (passport, ID card, residence
+    /// permit, driving licence)? Reads its machine-readable zone and every check digit, the
+    /// name as the document writes it, and the expiry date. Exit 0 when every photo would pass,
+    /// 1 when one would fail.
+    Document {
+        #[arg(value_name = "INPUT", required = true, num_args = 1..)]
+        inputs: Vec<PathBuf>,
+        /// Write the result as JSON to PATH (`-` for standard output); several photos give one
+        /// object with a `documents` list.
+        #[arg(long, value_name = "PATH")]
+        json: Option<PathBuf>,
+        /// Write document.json and summary.txt into DIR (the document number masked).
+        #[arg(long, value_name = "DIR")]
+        report: Option<PathBuf>,
+        /// The name you plan to type in the form: says how it differs from the document's.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Write the document number in full in --json and --report files (masked by default;
+        /// the terminal always shows it).
+        #[arg(long)]
+        show_number: bool,
+        /// Folder with the text-reading models (default: installed beside the program).
+        #[arg(long, value_name = "DIR")]
+        ocr_models: Option<PathBuf>,
+        /// Judge the expiry date as on this day, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        today: Option<liveness_coach::document::date::Date>,
+    },
     /// List cameras and the formats they support.
     Cameras,
     /// Time every pipeline stage per frame on a recording (median, 95th percentile).
@@ -208,6 +236,11 @@ fn parse_size(s: &str) -> Result<(usize, usize), String> {
         return Err(format!("window {w}x{h} is outside 320x240 to 7680x4320"));
     }
     Ok((w, h))
+}
+
+fn parse_date(s: &str) -> Result<liveness_coach::document::date::Date, String> {
+    liveness_coach::document::date::Date::parse_iso(s)
+        .ok_or_else(|| format!("`{s}` is not a date YYYY-MM-DD"))
 }
 
 fn check_timeout(prompt_timeout: f64) -> anyhow::Result<()> {
@@ -366,6 +399,24 @@ fn main() -> ExitCode {
             options: AnalyzerOptions {
                 eye_source: eye_source(eyes),
             },
+            lang,
+        }),
+        Command::Document {
+            inputs,
+            json,
+            report,
+            name,
+            show_number,
+            ocr_models,
+            today,
+        } => cmd::document::run(&cmd::document::DocumentArgs {
+            inputs,
+            json,
+            report,
+            name,
+            show_number,
+            ocr_models,
+            today,
             lang,
         }),
         Command::Cameras => cmd::cameras(),

@@ -89,6 +89,16 @@ impl ModelFiles {
 
 /// Checks one file against the `sha256sum`-format listing `sums`.
 pub fn verify_one(name: &str, bytes: &[u8], sums: &str) -> Result<()> {
+    verify_with_fix(
+        name,
+        bytes,
+        sums,
+        "reinstall liveness-coach or run scripts/regenerate-models.sh",
+    )
+}
+
+/// [`verify_one`] with the fix to name when the file does not match.
+pub fn verify_with_fix(name: &str, bytes: &[u8], sums: &str, fix: &str) -> Result<()> {
     let expected = sums
         .lines()
         .filter_map(|l| l.split_once(char::is_whitespace))
@@ -101,7 +111,7 @@ pub fn verify_one(name: &str, bytes: &[u8], sums: &str) -> Result<()> {
     if actual != expected {
         bail!(
             "{name} is corrupt or not the expected model (sha256 {actual}, expected {expected}); \
-             reinstall liveness-coach or run scripts/regenerate-models.sh"
+             {fix}"
         );
     }
     Ok(())
@@ -109,6 +119,95 @@ pub fn verify_one(name: &str, bytes: &[u8], sums: &str) -> Result<()> {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// ---- OCR models (the `document` command) -------------------------------
+
+pub const OCR_DETECTOR: &str = "ch_PP-OCRv4_det_infer.onnx";
+pub const OCR_RECOGNISER: &str = "ch_PP-OCRv4_rec_infer.onnx";
+pub const OCR_DICTIONARY: &str = "ppocr_keys_v1.txt";
+
+/// The checksums the OCR files must have (committed; the files themselves
+/// are 15 MB and shipped beside the binary, not inside it).
+pub const OCR_SUMS: &str = include_str!("../models/ocr/SHA256SUMS");
+
+/// Where the OCR files are looked for, in order, when `--ocr-models` is not
+/// given: `$LIVENESS_COACH_OCR_MODELS`; `ocr/` beside the binary (the
+/// tarball); `../share/liveness-coach/ocr/` from the binary (the Debian
+/// package: /usr/share/liveness-coach/ocr); the source tree's
+/// `models/ocr/` (a build from source, after scripts/convert-ocr-models.sh).
+pub fn ocr_search_dirs(explicit: Option<&Path>) -> Vec<std::path::PathBuf> {
+    if let Some(d) = explicit {
+        return vec![d.to_path_buf()];
+    }
+    let mut dirs = Vec::new();
+    if let Some(d) = std::env::var_os("LIVENESS_COACH_OCR_MODELS") {
+        dirs.push(std::path::PathBuf::from(d));
+    }
+    if let Some(exe_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(|p| p.to_path_buf()))
+    {
+        dirs.push(exe_dir.join("ocr"));
+        dirs.push(exe_dir.join("../share/liveness-coach/ocr"));
+    }
+    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ocr"));
+    dirs
+}
+
+/// The OCR model files, verified against [`OCR_SUMS`].
+pub struct OcrFiles {
+    pub detector: Vec<u8>,
+    pub recogniser: Vec<u8>,
+    pub dictionary: String,
+}
+
+impl OcrFiles {
+    /// From the first folder of [`ocr_search_dirs`] that holds the detector.
+    /// A missing or damaged file is an error that names it and the fix.
+    pub fn load(explicit: Option<&Path>) -> Result<OcrFiles> {
+        let dirs = ocr_search_dirs(explicit);
+        let Some(dir) = dirs.iter().find(|d| d.join(OCR_DETECTOR).is_file()) else {
+            bail!(
+                "the text-reading model {OCR_DETECTOR} is not installed (looked in {}); \
+                 from a source checkout run scripts/convert-ocr-models.sh, otherwise reinstall \
+                 liveness-coach or point --ocr-models DIR at a folder with {OCR_DETECTOR}, \
+                 {OCR_RECOGNISER} and {OCR_DICTIONARY}",
+                dirs.iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        };
+        let read = |name: &str| -> Result<Vec<u8>> {
+            let p = dir.join(name);
+            let bytes = std::fs::read(&p).with_context(|| {
+                format!(
+                    "cannot read the text-reading model {}; run scripts/convert-ocr-models.sh \
+                     or reinstall liveness-coach",
+                    p.display()
+                )
+            })?;
+            verify_with_fix(
+                name,
+                &bytes,
+                OCR_SUMS,
+                "reinstall liveness-coach, or from a source checkout delete it and run \
+                 scripts/convert-ocr-models.sh",
+            )
+            .with_context(|| format!("{} cannot be used", p.display()))?;
+            Ok(bytes)
+        };
+        let detector = read(OCR_DETECTOR)?;
+        let recogniser = read(OCR_RECOGNISER)?;
+        let dictionary =
+            String::from_utf8(read(OCR_DICTIONARY)?).context("the OCR dictionary is not UTF-8")?;
+        Ok(OcrFiles {
+            detector,
+            recogniser,
+            dictionary,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod bench;
 pub mod check;
+pub mod document;
 pub mod practice;
 pub mod timer;
 

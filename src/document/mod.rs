@@ -4,9 +4,14 @@
 //! Pure functions over an RGB picture and data: no files, no clock ("today"
 //! is an argument). `mrz` reads machine-readable zones and their check
 //! digits, `cnid` the Chinese resident ID number and validity dates,
-//! `names` compares a name as typed with the document's.
+//! `names` compares a name as typed with the document's. `ocr` reads the
+//! text of a picture (PP-OCRv4 run by tract), `zone` finds the MRZ among
+//! the lines read, `check` judges the photo (issues, verdict, JSON).
 
+pub mod check;
 pub mod cnid;
 pub mod date;
 pub mod mrz;
 pub mod names;
+pub mod ocr;
+pub mod zone;

@@ -1,0 +1,257 @@
+//! The machine-readable zone among the lines OCR read: which lines it is,
+//! their characters made MRZ characters, and the zone parsed.
+//!
+//! MRZ lines are recognised by their look alone (ICAO 9303-3: characters
+//! `0-9 A-Z <`, 30, 36 or 44 a line, two or three lines one under the other
+//! at the bottom of the page), never by what the page says elsewhere. OCR
+//! miscounts long runs of the filler `<` more than anything else: a line a
+//! few characters off its length gets its longest filler run evened out,
+//! and the check digits then say whether the result is right.
+
+use super::date::Date;
+use super::mrz::{self, Mrz};
+use super::ocr::TextLine;
+
+/// MRZ line lengths (ICAO 9303: TD1 30, TD2 and MRV-B 36, TD3 and MRV-A 44).
+pub const MRZ_LENGTHS: [usize; 3] = [30, 36, 44];
+/// A line read up to this many characters short or long of an MRZ length
+/// still counts as one (its filler run is evened out; see module text).
+pub const LENGTH_SLACK: usize = 3;
+/// A line is MRZ-like when it is at least this long in MRZ characters and
+/// has a filler `<` (a shorter line of capitals is ordinary text). Such a
+/// line with no complete zone around it makes the zone `mrz_unreadable`.
+pub const MRZ_LIKE_MIN_CHARS: usize = 20;
+/// Boxes side by side are one line when their centres are within this share
+/// of the taller box's height vertically.
+const SAME_ROW_SHARE: f32 = 0.5;
+
+/// What the lines hold.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Zone {
+    /// A zone of a known format, parsed (its check digits may still fail).
+    Read(Box<Mrz>),
+    /// Lines that look like a zone, but no complete one: the lines as read.
+    Unreadable(Vec<String>),
+    /// No MRZ-like line.
+    Absent,
+}
+
+/// MRZ characters of one OCR line, or `None` when it has anything else.
+/// Beyond [`mrz::normalize_line`]: the recogniser's Chinese dictionary
+/// gives `《` and `く` shapes for the filler.
+pub fn mrz_chars(text: &str) -> Option<String> {
+    let t: String = text
+        .chars()
+        .map(|c| match c {
+            '《' | '〈' | '‹' | '＜' | 'く' => '<',
+            c => c,
+        })
+        .collect();
+    mrz::normalize_line(&t)
+}
+
+/// Rows of text: boxes on the same row joined left to right (the detector
+/// sometimes splits an MRZ line at a long filler run).
+pub fn rows(lines: &[TextLine]) -> Vec<String> {
+    let mut rows: Vec<Vec<&TextLine>> = Vec::new();
+    for l in lines {
+        let (_, cy) = l.region.centre();
+        let (_, h) = l.region.size();
+        let found = rows.iter_mut().find(|r| {
+            let (_, ry) = r[0].region.centre();
+            let (_, rh) = r[0].region.size();
+            (cy - ry).abs() < SAME_ROW_SHARE * h.max(rh)
+        });
+        match found {
+            Some(r) => r.push(l),
+            None => rows.push(vec![l]),
+        }
+    }
+    rows.iter_mut()
+        .map(|r| {
+            r.sort_by(|a, b| a.region.corners[0].0.total_cmp(&b.region.corners[0].0));
+            r.iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("")
+        })
+        .collect()
+}
+
+/// `line` brought to `len` characters by lengthening or shortening its
+/// longest run of `<` (or its end, when it has none); `None` when it is
+/// further than [`LENGTH_SLACK`] away.
+pub fn fit_length(line: &str, len: usize) -> Option<String> {
+    let chars: Vec<char> = line.chars().collect();
+    let n = chars.len();
+    if n == len {
+        return Some(line.to_string());
+    }
+    if n.abs_diff(len) > LENGTH_SLACK {
+        return None;
+    }
+    // The longest run of fillers (the last one on a tie: names end in one).
+    let (mut best, mut best_len) = (None, 0usize);
+    let mut i = 0;
+    while i < n {
+        if chars[i] == '<' {
+            let s = i;
+            while i < n && chars[i] == '<' {
+                i += 1;
+            }
+            if i - s >= best_len {
+                best = Some((s, i));
+                best_len = i - s;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let mut out = chars.clone();
+    match best {
+        Some((s, e)) if n > len => {
+            if e - s < n - len {
+                return None;
+            }
+            out.drain(s..s + (n - len));
+        }
+        Some((_, e)) => {
+            for _ in 0..(len - n) {
+                out.insert(e, '<');
+            }
+        }
+        None if n > len => return None,
+        None => out.extend(std::iter::repeat_n('<', len - n)),
+    }
+    Some(out.into_iter().collect())
+}
+
+fn mrz_like(line: &str) -> bool {
+    line.chars().count() >= MRZ_LIKE_MIN_CHARS && line.contains('<')
+}
+
+/// The zone among `lines` (in reading order). Dates get their century from
+/// `today`.
+pub fn find(lines: &[TextLine], today: Date) -> Zone {
+    let rows: Vec<Option<String>> = rows(lines).iter().map(|r| mrz_chars(r)).collect();
+    let mut best: Option<(usize, Mrz)> = None;
+    let mut consider = |cand: Vec<String>| {
+        let refs: Vec<&str> = cand.iter().map(|s| s.as_str()).collect();
+        if let Ok(m) = mrz::parse(&refs, today) {
+            let failed = m.failed_checks().len() + m.problems.len();
+            // Fewer failures wins; on a tie the zone with more lines.
+            let key = failed * 10 + (3 - refs.len().min(3));
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, m));
+            }
+        }
+    };
+    for (i, r) in rows.iter().enumerate() {
+        let Some(first) = r else { continue };
+        for &len in &MRZ_LENGTHS {
+            let Some(a) = fit_length(first, len) else {
+                continue;
+            };
+            let next = |k: usize| -> Option<String> {
+                rows.get(i + k)
+                    .and_then(|r| r.as_deref())
+                    .and_then(|s| fit_length(s, len))
+            };
+            match len {
+                30 => {
+                    if let (Some(b), Some(c)) = (next(1), next(2)) {
+                        consider(vec![a.clone(), b, c]);
+                    }
+                    if a.starts_with('D') {
+                        consider(vec![a.clone()]);
+                    }
+                }
+                _ => {
+                    if let Some(b) = next(1) {
+                        consider(vec![a.clone(), b]);
+                    }
+                }
+            }
+        }
+    }
+    if let Some((_, m)) = best {
+        return Zone::Read(Box::new(m));
+    }
+    let like: Vec<String> = rows.into_iter().flatten().filter(|r| mrz_like(r)).collect();
+    if like.is_empty() {
+        Zone::Absent
+    } else {
+        Zone::Unreadable(like)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::ocr::TextBox;
+
+    fn line(y: f32, x: f32, text: &str) -> TextLine {
+        TextLine {
+            region: TextBox {
+                corners: [(x, y), (x + 400.0, y), (x + 400.0, y + 30.0), (x, y + 30.0)],
+                score: 0.9,
+            },
+            text: text.to_string(),
+            confidence: 0.9,
+        }
+    }
+
+    fn today() -> Date {
+        Date::new(2026, 12, 2).expect("date")
+    }
+
+    #[test]
+    fn the_filler_run_is_evened_out() {
+        let l1 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";
+        let short = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<";
+        assert_eq!(fit_length(short, 44).as_deref(), Some(l1));
+        let long = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<<";
+        assert_eq!(fit_length(long, 44).as_deref(), Some(l1));
+        assert_eq!(fit_length("ABC", 44), None);
+    }
+
+    #[test]
+    fn a_td3_zone_under_other_text_is_read_and_checked() {
+        let lines = vec![
+            line(10.0, 0.0, "PASSPORT UTOPIA"),
+            line(60.0, 0.0, "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<"),
+            line(100.0, 0.0, "L898902C36UTO7408122F1204159ZE184226B<<<<<10"),
+        ];
+        let Zone::Read(m) = find(&lines, today()) else {
+            panic!("no zone")
+        };
+        assert!(m.valid(), "{:?}", m.failed_checks());
+        assert_eq!(m.surname, "ERIKSSON");
+        assert_eq!(m.given_names, "ANNA MARIA");
+    }
+
+    #[test]
+    fn a_line_split_in_two_boxes_is_joined() {
+        let lines = vec![
+            line(60.0, 0.0, "P<UTOERIKSSON<<ANNA<MARIA<<<<<<"),
+            line(60.0, 500.0, "<<<<<<<<<<<<<"),
+            line(100.0, 0.0, "L898902C36UTO7408122F1204159ZE184226B<<<<<10"),
+        ];
+        assert!(matches!(find(&lines, today()), Zone::Read(_)));
+    }
+
+    #[test]
+    fn half_a_zone_is_unreadable_and_plain_text_is_absent() {
+        let lines = vec![line(
+            60.0,
+            0.0,
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<",
+        )];
+        assert!(matches!(find(&lines, today()), Zone::Unreadable(_)));
+        let lines = vec![
+            line(0.0, 0.0, "DRIVING LICENCE"),
+            line(40.0, 0.0, "1. SMITH"),
+        ];
+        assert_eq!(find(&lines, today()), Zone::Absent);
+    }
+}
