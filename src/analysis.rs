@@ -149,6 +149,7 @@ impl Analyzer {
             rec.side_balance = Some(l.side_balance);
         }
         rec.occlusion = crate::measure::occlusion::measure(frame, &face.landmarks);
+        rec.cover = face.cover;
         if let Some(q) = crate::measure::quality::measure(frame, &face.landmarks) {
             rec.sharpness = Some(q.sharpness);
             rec.blur_balance = Some(q.blur_balance);

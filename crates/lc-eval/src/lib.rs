@@ -5,6 +5,7 @@
 //!   scoring hints where no footage shows the problem for real.
 //! - [`eval`]: scoring detected events against ground truth, and reading the
 //!   truth files of the eval footage.
+//! - [`photos`]: the labelled real photos (masks/, occlusion/) and their canvas.
 //! - `examples/`: the programs behind the tables in docs/ (`eval_blinks`, `tune_blinks`,
 //!   `eval_hints`, `measure_*`, `alter_clip`, `probe_faces`), each with the
 //!   command that reproduces its table in its first lines.
@@ -14,3 +15,4 @@
 
 pub mod alter;
 pub mod eval;
+pub mod photos;
