@@ -283,8 +283,10 @@ impl Perception {
         let finite = m.landmarks.iter().flatten().all(|v| v.is_finite());
         // A mask hides what the mesh's presence looks for (on real masked
         // photos a tenth score under 0.1, docs/detector-recall.md): where
-        // the mesh doubts, the cover network, which learned masked faces
-        // against the clutter the detector takes for faces, decides.
+        // the mesh doubts, the cover network decides: a face (learned
+        // against the clutter the detector takes for faces) with a mask.
+        // Held out, its face output let 48 of 176 clutter crops through
+        // (docs/occlusion.md), so a doubted face must also be masked.
         let fresh = self
             .cover_memo
             .filter(|(t, _)| (0.0..COVER_EVERY_S).contains(&(frame.time_s - t)))
@@ -297,7 +299,7 @@ impl Perception {
                 c
             }
         };
-        if !finite || (m.presence < MIN_PRESENCE && !cover.is_face()) {
+        if !finite || (m.presence < MIN_PRESENCE && !(cover.is_face() && cover.mask())) {
             self.track = None;
             self.iris_memo = None;
             self.cover_memo = None;
