@@ -181,7 +181,11 @@ fn shifted(f: &Frame) -> Frame {
     let mut rgb = Vec::with_capacity(f.rgb.len());
     for y in 0..f.height as i64 {
         for x in 0..f.width as i64 {
-            let p = if x < pad { [ZJU_GREY; 3] } else { f.pixel(x - pad, y) };
+            let p = if x < pad {
+                [ZJU_GREY; 3]
+            } else {
+                f.pixel(x - pad, y)
+            };
             rgb.extend_from_slice(&p);
         }
     }
@@ -306,15 +310,28 @@ fn main() -> Result<()> {
     clips.sort();
     let before = out.n;
     for clip in clips {
-        let name = clip.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let name = clip
+            .file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
         let mut src = open_path(&clip.display().to_string())?;
         let mut frame = Frame::default();
         while src.read_into(&mut frame)? {
             if frame.index % ZJU_EVERY != 0 {
                 continue;
             }
-            clutter(&mut nets, &mut out, &frame, &format!("zju,\"{name}\",as-is"))?;
-            clutter(&mut nets, &mut out, &shifted(&frame), &format!("zju,\"{name}\",shifted"))?;
+            clutter(
+                &mut nets,
+                &mut out,
+                &frame,
+                &format!("zju,\"{name}\",as-is"),
+            )?;
+            clutter(
+                &mut nets,
+                &mut out,
+                &shifted(&frame),
+                &format!("zju,\"{name}\",shifted"),
+            )?;
             clutter(
                 &mut nets,
                 &mut out,

@@ -33,7 +33,12 @@ pub fn on_canvas(path: &Path) -> Result<(Frame, [f32; 4])> {
     let frame = Frame::from_rgb(CANVAS.0, CANVAS.1, canvas.into_raw()).context("canvas")?;
     Ok((
         frame,
-        [x as f32, y as f32, (x + nw as i64) as f32, (y + nh as i64) as f32],
+        [
+            x as f32,
+            y as f32,
+            (x + nw as i64) as f32,
+            (y + nh as i64) as f32,
+        ],
     ))
 }
 
