@@ -36,7 +36,11 @@ fn real_masked_photos_name_mask_and_unmasked_do_not() {
         let (Some(file), Some(mask)) = (cols.next(), cols.next()) else {
             continue;
         };
-        let v = if mask == "yes" { &mut masked } else { &mut bare };
+        let v = if mask == "yes" {
+            &mut masked
+        } else {
+            &mut bare
+        };
         if v.len() < 10 {
             v.push(dir.join(file));
         }
@@ -64,7 +68,11 @@ fn a_drawn_mask_on_a_shippable_photo_names_mask() {
         Frame::from_rgb(img.width(), img.height(), img.clone().into_raw()).expect("frame");
     let files = liveness_coach::models::ModelFiles::embedded().expect("models");
     let mut p = liveness_coach::vision::Perception::new(&files, false).expect("perception");
-    let face = p.process(&frame, &mut ()).expect("runs").face.expect("a face");
+    let face = p
+        .process(&frame, &mut ())
+        .expect("runs")
+        .face
+        .expect("a face");
     assert!(apply(&Alteration::Mask, &mut frame, Some(&face.landmarks)));
     let masked = tmp("cover-masked.png");
     image::RgbImage::from_raw(frame.width, frame.height, frame.rgb)

@@ -292,14 +292,16 @@ impl Perception {
             .filter(|(t, _)| (0.0..COVER_EVERY_S).contains(&(frame.time_s - t)))
             .filter(|_| !out.detector_ran && m.presence >= MIN_PRESENCE);
         let cover = match fresh {
-            Some((_, c)) => c,
+            Some((_, c)) => Some(c),
+            None if cover::colourless(frame, &roi) => None,
             None => {
                 let c = self.cover.run(frame, &roi)?;
                 self.cover_memo = Some((frame.time_s, c));
-                c
+                Some(c)
             }
         };
-        if !finite || (m.presence < MIN_PRESENCE && !(cover.is_face() && cover.mask())) {
+        let masked_face = cover.is_some_and(|c| c.is_face() && c.mask());
+        if !finite || (m.presence < MIN_PRESENCE && !masked_face) {
             self.track = None;
             self.iris_memo = None;
             self.cover_memo = None;
@@ -348,7 +350,7 @@ impl Perception {
             roi,
             eyes,
             mesh_open,
-            cover: Some(cover),
+            cover,
         });
         Ok(out)
     }
