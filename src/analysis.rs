@@ -150,6 +150,7 @@ impl Analyzer {
             rec.face_rgb_linear = Some(l.face_rgb_linear);
         }
         rec.occlusion = crate::measure::occlusion::measure(frame, &face.landmarks);
+        rec.cover = face.cover;
         if let Some(q) = crate::measure::quality::measure(frame, &face.landmarks) {
             rec.sharpness = Some(q.sharpness);
             rec.blur_balance = Some(q.blur_balance);

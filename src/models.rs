@@ -11,6 +11,8 @@ pub const MESH: &str = "face_landmark.onnx";
 pub const IRIS: &str = "iris_landmark.onnx";
 pub const CANONICAL: &str = "canonical_face_model.obj";
 pub const POSE_WEIGHTS: &str = "geometry_pipeline_metadata_landmarks.pbtxt";
+/// What covers the face (`vision::cover`), trained by scripts/train_cover.sh.
+pub const COVER: &str = "face_cover.onnx";
 
 /// The checksums the embedded files were committed with.
 pub const EMBEDDED_SUMS: &str = include_str!("../models/SHA256SUMS");
@@ -22,6 +24,7 @@ pub struct ModelFiles {
     pub iris: Cow<'static, [u8]>,
     pub canonical: Cow<'static, [u8]>,
     pub pose_weights: Cow<'static, [u8]>,
+    pub cover: Cow<'static, [u8]>,
 }
 
 impl ModelFiles {
@@ -35,6 +38,7 @@ impl ModelFiles {
             pose_weights: Cow::Borrowed(include_bytes!(
                 "../models/geometry_pipeline_metadata_landmarks.pbtxt"
             )),
+            cover: Cow::Borrowed(include_bytes!("../models/face_cover.onnx")),
         };
         files
             .verify(EMBEDDED_SUMS)
@@ -63,6 +67,7 @@ impl ModelFiles {
             iris: read(IRIS)?,
             canonical: read(CANONICAL)?,
             pose_weights: read(POSE_WEIGHTS)?,
+            cover: read(COVER)?,
         };
         files.verify(&sums).with_context(|| {
             format!(
@@ -80,6 +85,7 @@ impl ModelFiles {
             (IRIS, &self.iris),
             (CANONICAL, &self.canonical),
             (POSE_WEIGHTS, &self.pose_weights),
+            (COVER, &self.cover),
         ] {
             verify_one(name, bytes, sums)?;
         }

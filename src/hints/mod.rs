@@ -85,7 +85,9 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
     }
     if let Some(o) = &rec.occlusion {
         set(HintCode::Glare, o.glare(), o.glare);
-        set(HintCode::Sunglasses, o.sunglasses(), o.eye_dark);
+        if rec.cover.is_none() {
+            set(HintCode::Sunglasses, o.sunglasses(), o.eye_dark);
+        }
         // An eye on the shadowed side of a side-lit face is dark because of
         // the light: `uneven_light` names that cause, and hair is judged
         // again once the light is even (docs/hints.md: two side-lit Yale
@@ -98,8 +100,10 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
             o.hair_over_eyes() && !shadowed,
             o.eye_dark_gap,
         );
-        set(HintCode::Mask, o.mask(), o.lower_chroma);
-        set(HintCode::Hat, o.hat(), o.forehead_luma);
+        if rec.cover.is_none() {
+            set(HintCode::Mask, o.mask(), o.lower_chroma);
+            set(HintCode::Hat, o.hat(), o.forehead_luma);
+        }
         // A blown-out face is flat everywhere, like skin under a hand: the
         // light is the problem then, not a hand.
         let blown = rec
@@ -114,13 +118,29 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
         // (`occlusion::GlassesMeter`; this frame alone where no share was
         // kept). Sunglasses are glasses, but the sunglasses advice is the one
         // to give.
-        let share = rec
-            .glasses_share
-            .unwrap_or(if o.glasses() { 1.0 } else { 0.0 });
+        if rec.cover.is_none() {
+            let share = rec
+                .glasses_share
+                .unwrap_or(if o.glasses() { 1.0 } else { 0.0 });
+            set(
+                HintCode::Glasses,
+                share >= crate::measure::occlusion::GLASSES_MIN_SHARE && !o.sunglasses(),
+                share,
+            );
+        }
+    }
+    // Mask, sunglasses, clear glasses and hat: the learned decision on the
+    // face's crop (`vision::cover`; the pixel rules above reached recall
+    // 0.04-0.32 on real photos, docs/photos.md). Sunglasses are glasses,
+    // but the sunglasses advice is the one to give.
+    if let Some(c) = &rec.cover {
+        set(HintCode::Mask, c.mask(), c.mask);
+        set(HintCode::Sunglasses, c.sunglasses(), c.sunglasses);
+        set(HintCode::Hat, c.hat(), c.hat);
         set(
             HintCode::Glasses,
-            share >= crate::measure::occlusion::GLASSES_MIN_SHARE && !o.sunglasses(),
-            share,
+            c.eyeglasses() && !c.sunglasses(),
+            c.eyeglasses,
         );
     }
     if let (Some(yaw), Some(pitch)) = (rec.yaw_deg, rec.pitch_deg) {

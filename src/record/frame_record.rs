@@ -56,6 +56,10 @@ pub struct FrameRecord {
     /// What covers the face (see `occlusion`): glasses, masks, hats, hands.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub occlusion: Option<OcclusionMeasures>,
+    /// What covers the face, from the learned network (`vision::cover`):
+    /// face, mask, sunglasses, clear glasses and hat probabilities.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub cover: Option<crate::vision::cover::CoverScores>,
     /// Share of the last second's frames showing a glasses frame
     /// (`occlusion::GlassesMeter`).
     #[serde(skip_serializing_if = "Option::is_none", default)]

@@ -2,6 +2,7 @@
 //! 468-point mesh on a crop that follows the face, and optionally the iris
 //! model's refined eyelids.
 
+pub mod cover;
 pub mod detector;
 pub mod eyelids;
 pub mod iris;
@@ -16,6 +17,7 @@ mod warp_avx2;
 use crate::frame::Frame;
 use crate::models::ModelFiles;
 use anyhow::Result;
+use cover::{CoverNet, CoverScores};
 use detector::{Detection, FaceDetector};
 use iris::EyeLandmarks;
 use iris_pair::IrisPair;
@@ -102,6 +104,9 @@ pub struct Face {
     /// Eye openness (right, left) from the mesh's own eyelids
     /// ([`eyelids::mesh_openness`]), measured once here.
     pub mesh_open: Option<(f32, f32)>,
+    /// What covers the face, from the learned network ([`cover`]), fresh
+    /// at most [`COVER_EVERY_S`] ago.
+    pub cover: Option<CoverScores>,
 }
 
 /// What perception saw in a frame.
@@ -133,7 +138,18 @@ pub struct Perception {
     iris_memo: Option<iris_gate::IrisMemo>,
     /// Allowed change of mesh eye openness before the iris model reruns.
     iris_rerun_change: f32,
+    cover: CoverNet,
+    /// The last cover scores and when (frame time) they were made.
+    cover_memo: Option<(f64, CoverScores)>,
 }
+
+/// How often (seconds of stream time) the cover network reruns on a
+/// tracked face: what covers a face changes when a hand or a mask moves,
+/// not from frame to frame, and the hints need it for half a second
+/// before they show (`hints::hysteresis::ON_AFTER_S`); five times a second
+/// costs about 0.1 ms per frame at 30 fps (docs/occlusion.md). It runs at
+/// once on a new face, on every photo, and whenever the mesh doubts the face.
+pub const COVER_EVERY_S: f64 = 0.2;
 
 /// While a face is tracked, the detector still runs this often (seconds of
 /// stream time) to count the faces in view: a second person walking in is
@@ -189,6 +205,8 @@ impl Perception {
             unconfirmed: false,
             iris_memo: None,
             iris_rerun_change: iris_gate::RERUN_CHANGE,
+            cover: CoverNet::new(&files.cover)?,
+            cover_memo: None,
         })
     }
 
@@ -205,6 +223,7 @@ impl Perception {
         self.detected_at = None;
         self.unconfirmed = false;
         self.iris_memo = None;
+        self.cover_memo = None;
     }
 
     /// Processes one frame.
@@ -257,12 +276,35 @@ impl Perception {
         let Some(roi) = roi else {
             self.track = None;
             self.iris_memo = None;
+            self.cover_memo = None;
             return Ok(out);
         };
         let m = self.mesh.run(frame, &roi, obs)?;
-        if m.presence < MIN_PRESENCE || m.landmarks.iter().flatten().any(|v| !v.is_finite()) {
+        let finite = m.landmarks.iter().flatten().all(|v| v.is_finite());
+        // A mask hides what the mesh's presence looks for (on real masked
+        // photos a tenth score under 0.1, docs/detector-recall.md): where
+        // the mesh doubts, the cover network decides: a face (learned
+        // against the clutter the detector takes for faces) with a mask.
+        // Held out, its face output let 48 of 176 clutter crops through
+        // (docs/occlusion.md), so a doubted face must also be masked.
+        let fresh = self
+            .cover_memo
+            .filter(|(t, _)| (0.0..COVER_EVERY_S).contains(&(frame.time_s - t)))
+            .filter(|_| !out.detector_ran && m.presence >= MIN_PRESENCE);
+        let cover = match fresh {
+            Some((_, c)) => Some(c),
+            None if cover::colourless(frame, &roi) => None,
+            None => {
+                let c = self.cover.run(frame, &roi)?;
+                self.cover_memo = Some((frame.time_s, c));
+                Some(c)
+            }
+        };
+        let masked_face = cover.is_some_and(|c| c.is_face() && c.mask());
+        if !finite || (m.presence < MIN_PRESENCE && !masked_face) {
             self.track = None;
             self.iris_memo = None;
+            self.cover_memo = None;
             return Ok(out);
         }
         self.track = mesh::roi_from_landmarks(&m.landmarks);
@@ -308,6 +350,7 @@ impl Perception {
             roi,
             eyes,
             mesh_open,
+            cover,
         });
         Ok(out)
     }

@@ -28,8 +28,16 @@
 //!   with `--as-given` also as the files are. Codes as for `masks/`.
 //!
 //! `--list` prints every photo that missed or wrongly raised a code.
+//! `--as-clip` holds each photo for 2 s at 30 fps (a clip, with the
+//! hysteresis of video) instead of one frame.
+//! `--cover-folds DIR` judges each photo with the cover network of the
+//! cross-validation fold that did not see it (`DIR/folds.csv`,
+//! `DIR/fold_K.onnx` from scripts/train_cover.sh: held-out figures);
+//! `--cover-sources DIR` with the network trained without its source.
+//! Without either, the shipped network (in-sample on masks/ and occlusion/).
 
 use anyhow::{Context, Result};
+use lc_eval::photos::{col, on_canvas, read_csv, yes_no};
 use liveness_coach::analysis::{analyze_source, Analyzer, AnalyzerOptions, EyeSource};
 use liveness_coach::frame::Frame;
 use liveness_coach::models::ModelFiles;
@@ -51,31 +59,105 @@ const CODES: [HintCode; 9] = [
     HintCode::HandOverFace,
 ];
 
-/// The canvas `masks/` was made on (its README), used for `occlusion/`.
-const CANVAS: (u32, u32) = (640, 480);
-const CANVAS_LONG_SIDE: u32 = 240;
-const CANVAS_LIFT_PX: i64 = 20;
-const CANVAS_GREY: u8 = 118;
-
-/// A source of one frame already in memory: a photo, as `analyze` reads one.
-struct OneFrame {
-    frame: Option<Frame>,
+/// A photo already in memory as a source: one frame (as `analyze PHOTO`
+/// reads it), or the same frame held for `frames` frames at 30 fps (a
+/// person holding still in front of a webcam).
+struct Held {
+    frame: Frame,
+    frames: u64,
+    next: u64,
     info: SourceInfo,
 }
 
-impl FrameSource for OneFrame {
+impl FrameSource for Held {
     fn info(&self) -> &SourceInfo {
         &self.info
     }
     fn read_into(&mut self, frame: &mut Frame) -> Result<bool> {
-        match self.frame.take() {
-            Some(f) => {
-                *frame = f;
-                Ok(true)
-            }
-            None => Ok(false),
+        if self.next >= self.frames {
+            return Ok(false);
+        }
+        frame.clone_from(&self.frame);
+        frame.index = self.next;
+        frame.time_s = self.next as f64 / HELD_FPS;
+        self.next += 1;
+        Ok(true)
+    }
+}
+
+/// A photo held as a clip: 2 s at 30 fps (`--as-clip`).
+const HELD_FPS: f64 = 30.0;
+const HELD_FRAMES: u64 = 60;
+
+/// How each photo is read and which cover network judges it.
+struct Run {
+    files: ModelFiles,
+    /// The fold models (`--cover-folds DIR`) and which photo each did not see.
+    folds: Option<(Vec<ModelFiles>, BTreeMap<(String, String, String), usize>)>,
+    /// Frames per photo: 1 (a photo) or [`HELD_FRAMES`] (`--as-clip`).
+    frames: u64,
+}
+
+impl Run {
+    fn files_for(&self, set: &str, file: &str, reading: &str) -> &ModelFiles {
+        match &self.folds {
+            Some((models, map)) => map
+                .get(&(set.to_string(), file.to_string(), reading.to_string()))
+                .and_then(|&k| models.get(k))
+                .unwrap_or(&self.files),
+            None => &self.files,
         }
     }
+}
+
+fn with_cover(files: &ModelFiles, cover: Vec<u8>) -> ModelFiles {
+    ModelFiles {
+        detector: files.detector.clone(),
+        mesh: files.mesh.clone(),
+        iris: files.iris.clone(),
+        canonical: files.canonical.clone(),
+        pose_weights: files.pose_weights.clone(),
+        cover: std::borrow::Cow::Owned(cover),
+    }
+}
+
+/// `DIR/folds.csv` (set, file, reading, fold, source) with `DIR/fold_K.onnx`,
+/// or with `DIR/source_S.onnx` when `by_source` (scripts/train_cover.py).
+fn load_folds(
+    files: &ModelFiles,
+    dir: &Path,
+    by_source: bool,
+) -> Result<(Vec<ModelFiles>, BTreeMap<(String, String, String), usize>)> {
+    let mut models = Vec::new();
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut map = BTreeMap::new();
+    for row in read_csv(&dir.join("folds.csv"))? {
+        let name = if by_source {
+            format!("source_{}.onnx", col(&row, "source"))
+        } else {
+            format!("fold_{}.onnx", col(&row, "fold"))
+        };
+        let k = match names.get(&name) {
+            Some(&k) => k,
+            None => {
+                let p = dir.join(&name);
+                let bytes =
+                    std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
+                models.push(with_cover(files, bytes));
+                names.insert(name, models.len() - 1);
+                models.len() - 1
+            }
+        };
+        map.insert(
+            (
+                col(&row, "set").to_string(),
+                col(&row, "file").to_string(),
+                col(&row, "reading").to_string(),
+            ),
+            k,
+        );
+    }
+    Ok((models, map))
 }
 
 /// The codes `analyze` lists for `source`, and whether a face was found.
@@ -92,25 +174,6 @@ fn judge(files: &ModelFiles, source: &mut dyn FrameSource) -> Result<(Vec<HintCo
     codes.sort();
     codes.dedup();
     Ok((codes, face))
-}
-
-/// The photo at `path` placed on the `masks/` canvas.
-fn on_canvas(path: &Path) -> Result<Frame> {
-    let img = image::open(path)
-        .with_context(|| format!("{} is not a readable image", path.display()))?
-        .into_rgb8();
-    let (w, h) = (img.width().max(1), img.height().max(1));
-    let k = CANVAS_LONG_SIDE as f32 / w.max(h) as f32;
-    let (nw, nh) = (
-        ((w as f32 * k).round() as u32).max(1),
-        ((h as f32 * k).round() as u32).max(1),
-    );
-    let small = image::imageops::resize(&img, nw, nh, image::imageops::FilterType::Triangle);
-    let mut canvas = image::RgbImage::from_pixel(CANVAS.0, CANVAS.1, image::Rgb([CANVAS_GREY; 3]));
-    let x = (CANVAS.0 as i64 - nw as i64) / 2;
-    let y = (CANVAS.1 as i64 - nh as i64) / 2 - CANVAS_LIFT_PX;
-    image::imageops::overlay(&mut canvas, &small, x, y);
-    Frame::from_rgb(CANVAS.0, CANVAS.1, canvas.into_raw()).context("canvas")
 }
 
 type Truth = BTreeMap<HintCode, bool>;
@@ -194,52 +257,10 @@ impl Set {
     }
 }
 
-fn yes_no(v: &str) -> Option<bool> {
-    match v {
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => None,
-    }
-}
-
 fn set_truth(t: &mut Truth, code: HintCode, v: Option<bool>) {
     if let Some(v) = v {
         t.insert(code, v);
     }
-}
-
-/// Splits one CSV line (fields may be quoted, with commas inside).
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(String::new()),
-            _ => {
-                if let Some(last) = out.last_mut() {
-                    last.push(c);
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Rows of a CSV file as maps from column name to value.
-fn read_csv(path: &Path) -> Result<Vec<BTreeMap<String, String>>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut lines = text.lines();
-    let head = csv_fields(lines.next().unwrap_or_default());
-    Ok(lines
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| head.iter().cloned().zip(csv_fields(l)).collect())
-        .collect())
-}
-
-fn col<'a>(row: &'a BTreeMap<String, String>, k: &str) -> &'a str {
-    row.get(k).map(String::as_str).unwrap_or("")
 }
 
 /// The occlusion labels of `masks/` and `occlusion/` as truth.
@@ -260,27 +281,40 @@ fn cover_truth(row: &BTreeMap<String, String>) -> Truth {
     t
 }
 
-fn from_file(files: &ModelFiles, path: &Path) -> Result<(Vec<HintCode>, bool)> {
-    let mut src = open_path(&path.display().to_string())?;
-    judge(files, src.as_mut())
-}
-
-fn from_canvas(files: &ModelFiles, path: &Path) -> Result<(Vec<HintCode>, bool)> {
-    let frame = on_canvas(path)?;
-    let mut src = OneFrame {
+fn held(frame: Frame, name: String, frames: u64) -> Held {
+    Held {
         info: SourceInfo {
-            name: path.display().to_string(),
+            name,
             width: frame.width,
             height: frame.height,
-            fps: None,
-            frames: Some(1),
+            fps: (frames > 1).then_some(HELD_FPS),
+            frames: Some(frames),
         },
-        frame: Some(frame),
-    };
-    judge(files, &mut src)
+        frame,
+        frames,
+        next: 0,
+    }
 }
 
-fn yale(files: &ModelFiles, root: &Path) -> Result<Set> {
+fn from_file(files: &ModelFiles, path: &Path, frames: u64) -> Result<(Vec<HintCode>, bool)> {
+    if frames == 1 {
+        let mut src = open_path(&path.display().to_string())?;
+        return judge(files, src.as_mut());
+    }
+    let mut src = open_path(&path.display().to_string())?;
+    let mut frame = Frame::default();
+    if !src.read_into(&mut frame)? {
+        anyhow::bail!("{} has no frame", path.display());
+    }
+    judge(files, &mut held(frame, path.display().to_string(), frames))
+}
+
+fn from_canvas(files: &ModelFiles, path: &Path, frames: u64) -> Result<(Vec<HintCode>, bool)> {
+    let (frame, _) = on_canvas(path)?;
+    judge(files, &mut held(frame, path.display().to_string(), frames))
+}
+
+fn yale(run: &Run, root: &Path) -> Result<Set> {
     let dir = root.join("yale");
     let mut set = Set::new("yale");
     for row in read_csv(&dir.join("labels.csv"))? {
@@ -300,24 +334,25 @@ fn yale(files: &ModelFiles, root: &Path) -> Result<Set> {
         t.insert(HintCode::Sunglasses, false);
         t.insert(HintCode::Mask, false);
         t.insert(HintCode::HandOverFace, false);
-        let (raised, face) = from_file(files, &dir.join("images").join(file))?;
+        let (raised, face) = from_file(&run.files, &dir.join("images").join(file), run.frames)?;
         set.score(file, &raised, face, &t);
     }
     Ok(set)
 }
 
-fn masks(files: &ModelFiles, root: &Path) -> Result<Set> {
+fn masks(run: &Run, root: &Path) -> Result<Set> {
     let dir = root.join("masks");
     let mut set = Set::new("masks");
     for row in read_csv(&dir.join("labels.csv"))? {
         let file = col(&row, "file");
-        let (raised, face) = from_file(files, &dir.join(file))?;
+        let files = run.files_for("masks", file, "file");
+        let (raised, face) = from_file(files, &dir.join(file), run.frames)?;
         set.score(file, &raised, face, &cover_truth(&row));
     }
     Ok(set)
 }
 
-fn occlusion(files: &ModelFiles, root: &Path, as_given: bool) -> Result<Set> {
+fn occlusion(run: &Run, root: &Path, as_given: bool) -> Result<Set> {
     let dir = root.join("occlusion");
     let mut set = Set::new(if as_given {
         "occlusion (as given)"
@@ -327,10 +362,12 @@ fn occlusion(files: &ModelFiles, root: &Path, as_given: bool) -> Result<Set> {
     for row in read_csv(&dir.join("labels.csv"))? {
         let file = format!("{}/{}", col(&row, "set"), col(&row, "file"));
         let path = dir.join("images").join(&file);
+        let reading = if as_given { "given" } else { "canvas" };
+        let files = run.files_for("occlusion", &file, reading);
         let (raised, face) = if as_given {
-            from_file(files, &path)?
+            from_file(files, &path, run.frames)?
         } else {
-            from_canvas(files, &path)?
+            from_canvas(files, &path, run.frames)?
         };
         set.score(&file, &raised, face, &cover_truth(&row));
     }
@@ -381,8 +418,8 @@ fn table(sets: &[Set]) {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = args
-        .iter()
-        .find(|a| !a.starts_with("--"))
+        .first()
+        .filter(|a| !a.starts_with("--"))
         .map_or("../shared/eval", String::as_str);
     let root = Path::new(root);
     let list = args.iter().any(|a| a == "--list");
@@ -396,13 +433,33 @@ fn main() -> Result<()> {
         }
     }
     let files = ModelFiles::embedded()?;
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+    };
+    let folds = match (value("--cover-folds"), value("--cover-sources")) {
+        (Some(d), _) => Some(load_folds(&files, Path::new(d), false)?),
+        (None, Some(d)) => Some(load_folds(&files, Path::new(d), true)?),
+        (None, None) => None,
+    };
+    let frames = if args.iter().any(|a| a == "--as-clip") {
+        HELD_FRAMES
+    } else {
+        1
+    };
+    let run = Run {
+        files,
+        folds,
+        frames,
+    };
     let mut sets = vec![
-        yale(&files, root)?,
-        masks(&files, root)?,
-        occlusion(&files, root, false)?,
+        yale(&run, root)?,
+        masks(&run, root)?,
+        occlusion(&run, root, false)?,
     ];
     if as_given {
-        sets.push(occlusion(&files, root, true)?);
+        sets.push(occlusion(&run, root, true)?);
     }
     for s in &sets {
         println!(

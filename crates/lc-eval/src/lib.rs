@@ -7,6 +7,7 @@
 //!   truth files of the eval footage.
 //! - [`flash`]: a screen's colours lighting a real face (physics and a
 //!   webcam's delay, exposure and noise), for the colour-flash step.
+//! - [`photos`]: the labelled real photos (masks/, occlusion/) and their canvas.
 //! - `examples/`: the programs behind the tables in docs/ (`eval_blinks`, `tune_blinks`,
 //!   `eval_hints`, `measure_*`, `alter_clip`, `probe_faces`), each with the
 //!   command that reproduces its table in its first lines.
@@ -17,3 +18,4 @@
 pub mod alter;
 pub mod eval;
 pub mod flash;
+pub mod photos;
