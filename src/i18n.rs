@@ -406,6 +406,27 @@ messages! {
     DocNameMissingMiddle => "the middle name \"{name}\" is on the document but not in what you typed", "证件上有中间名“{name}”，但你填写的姓名中没有";
     DocNameExtra => "\"{typed}\" is not on the document", "证件上没有“{typed}”";
     DocNameOtherScript => "\"{typed}\" is in another script: the check compares the document's Latin spelling", "“{typed}”使用了其他文字：检测比对的是证件上的拉丁字母拼写";
+    DocCutOff => "Part of the document is outside the picture.", "证件有一部分在画面之外。";
+    DocAdviceCutOff => "Move the camera back or the document to the middle until all four corners are in the picture, with a little space around them.", "请把摄像头移远一些，或把证件移到画面中间，让四个角都在画面内，周围留一点空白。";
+    DocGlare => "There is glare {where}.", "{where}有反光。";
+    DocAdviceGlare => "Tilt the document slightly away from the lamp or window, or turn off the flash, until the bright spot is gone.", "请把证件稍微偏离台灯或窗户，或关闭闪光灯，直到亮斑消失。";
+    DocBlurry => "The photo of the document is blurry.", "证件照片模糊。";
+    DocAdviceBlurry => "Hold the camera and the document still, let the camera focus (tap the document on a phone), and do not come closer than the camera can focus.", "请保持摄像头和证件不动，等摄像头对好焦（手机上可点击证件），不要靠得比摄像头能对焦的距离更近。";
+    DocTooDark => "The document is too dark.", "证件太暗。";
+    DocAdviceTooDark => "Photograph it in a brighter place, with the light falling on the document, not behind it.", "请在更明亮的地方拍摄，让光照在证件上，而不是从证件后面照过来。";
+    DocTooSmall => "The document's text is too small to read ({value} pixels high).", "证件上的文字太小，无法读出（高 {value} 像素）。";
+    DocAdviceTooSmall => "Come closer, so that the document fills most of the picture.", "请靠近一些，让证件占满画面的大部分。";
+    DocTilted => "The document is photographed at an angle.", "证件是斜着拍的。";
+    DocAdviceTilted => "Lay the document flat and hold the camera straight above it, its edges parallel to the picture's edges.", "请把证件平放，摄像头正对证件上方，证件边缘与画面边缘平行。";
+    DocIdNumberInvalid => "The ID number's last character does not match its check (ISO 7064): it was misread or the card is not genuine.", "身份证号码的最后一位与校验码（ISO 7064）不符：可能读错了，或证件不是真实的。";
+    DocAdviceIdNumberInvalid => "Take a sharper photo of the number; when you type it, copy all 18 characters exactly (X included).", "请把号码拍得更清晰；填写时请准确输入全部 18 位（包括 X）。";
+    DocCnIdLine => "Resident ID card: number {number} ({check})", "居民身份证：号码 {number}（{check}）";
+    DocCnIdNameLine => "Name on the card: {name}", "证件上的姓名：{name}";
+    DocCnIdValidityLine => "Valid from {from} until {until}", "有效期限：{from} 至 {until}";
+    DocCnIdLongTerm => "long term", "长期";
+    DocWhereMrz => "over the machine-readable zone", "机读区上";
+    DocWhereText => "over the text", "文字上";
+    DocWhereDocument => "on the document", "证件上";
 }
 
 #[cfg(test)]

@@ -43,6 +43,7 @@ pub struct Judged {
     pub assessment: Assessment,
     pub detect_ms: f64,
     pub recognise_ms: f64,
+    pub locate_ms: f64,
 }
 
 /// Decodes a picture file (a clear error for anything unreadable, empty or
@@ -64,19 +65,31 @@ pub fn load_ocr(dir: Option<&Path>) -> Result<Ocr> {
     })
 }
 
-/// Reads and judges one picture.
+/// Reads and judges one picture file.
 pub fn judge(ocr: &mut Ocr, path: &Path, today: Date, name: Option<&str>) -> Result<Judged> {
     let img = load_picture(path)?;
+    judge_image(ocr, &img, path, today, name)
+}
+
+/// Reads and judges a decoded picture (`path` names it in messages).
+pub fn judge_image(
+    ocr: &mut Ocr,
+    img: &RgbImage,
+    path: &Path,
+    today: Date,
+    name: Option<&str>,
+) -> Result<Judged> {
     let t0 = Instant::now();
     let boxes = ocr
-        .detect(&img)
+        .detect(img)
         .with_context(|| format!("reading the text of {}", path.display()))?;
     let t1 = Instant::now();
     let lines = ocr
-        .recognise(&img, &boxes)
+        .recognise(img, &boxes)
         .with_context(|| format!("reading the text of {}", path.display()))?;
     let t2 = Instant::now();
-    let located = check::locate(&img, &lines);
+    let located = check::locate(img, &lines);
+    let t3 = Instant::now();
     let assessment = check::assess(&lines, located, today, name);
     Ok(Judged {
         path: path.to_path_buf(),
@@ -86,6 +99,7 @@ pub fn judge(ocr: &mut Ocr, path: &Path, today: Date, name: Option<&str>) -> Res
         assessment,
         detect_ms: (t1 - t0).as_secs_f64() * 1000.0,
         recognise_ms: (t2 - t1).as_secs_f64() * 1000.0,
+        locate_ms: (t3 - t2).as_secs_f64() * 1000.0,
     })
 }
 
@@ -128,6 +142,7 @@ fn json_of(j: &Judged, show_number: bool, today: Date) -> check::DocumentJson {
         Some(TimingJson {
             detect_ms: (j.detect_ms * 10.0).round() / 10.0,
             recognise_ms: (j.recognise_ms * 10.0).round() / 10.0,
+            locate_ms: (j.locate_ms * 10.0).round() / 10.0,
         }),
     )
 }

@@ -5,10 +5,13 @@
 //! Pure: the OCR lines, "today" and the typed name come in; nothing is read
 //! or written here.
 
+use super::cnid;
 use super::date::{expiry_status, Date, ExpiryStatus, EXPIRES_SOON_MONTHS};
+use super::find;
 use super::mrz::Mrz;
 use super::names::{self, NameComparison};
 use super::ocr::TextLine;
+use super::quality;
 use super::zone::{self, Zone};
 use crate::i18n::{Lang, Msg};
 use serde::Serialize;
@@ -40,6 +43,20 @@ pub enum DocIssue {
     Expired,
     /// Fewer than [`EXPIRES_SOON_MONTHS`] months left.
     ExpiresSoon,
+    /// Part of the document is outside the picture.
+    DocumentCutOff,
+    /// Specular glare on the document.
+    Glare,
+    /// The photo is blurred.
+    Blurry,
+    /// The document is too dark.
+    TooDark,
+    /// The text is too few pixels high.
+    TooSmall,
+    /// Turned or slanted away from the camera.
+    Tilted,
+    /// A Chinese ID number whose check character is wrong.
+    IdNumberInvalid,
 }
 
 impl DocIssue {
@@ -50,6 +67,13 @@ impl DocIssue {
             DocIssue::MrzInvalid => "mrz_invalid",
             DocIssue::Expired => "expired",
             DocIssue::ExpiresSoon => "expires_soon",
+            DocIssue::DocumentCutOff => "document_cut_off",
+            DocIssue::Glare => "glare",
+            DocIssue::Blurry => "blurry",
+            DocIssue::TooDark => "too_dark",
+            DocIssue::TooSmall => "too_small",
+            DocIssue::Tilted => "tilted",
+            DocIssue::IdNumberInvalid => "id_number_invalid",
         }
     }
 
@@ -61,6 +85,13 @@ impl DocIssue {
             DocIssue::MrzInvalid => (Msg::DocMrzInvalid, Msg::DocAdviceMrzInvalid),
             DocIssue::Expired => (Msg::DocExpired, Msg::DocAdviceExpired),
             DocIssue::ExpiresSoon => (Msg::DocExpiresSoon, Msg::DocAdviceExpiresSoon),
+            DocIssue::DocumentCutOff => (Msg::DocCutOff, Msg::DocAdviceCutOff),
+            DocIssue::Glare => (Msg::DocGlare, Msg::DocAdviceGlare),
+            DocIssue::Blurry => (Msg::DocBlurry, Msg::DocAdviceBlurry),
+            DocIssue::TooDark => (Msg::DocTooDark, Msg::DocAdviceTooDark),
+            DocIssue::TooSmall => (Msg::DocTooSmall, Msg::DocAdviceTooSmall),
+            DocIssue::Tilted => (Msg::DocTilted, Msg::DocAdviceTilted),
+            DocIssue::IdNumberInvalid => (Msg::DocIdNumberInvalid, Msg::DocAdviceIdNumberInvalid),
         }
     }
 
@@ -92,36 +123,134 @@ pub struct Located {
     pub fill: Option<f64>,
     /// passport, id_card, visa, licence, other.
     pub kind: Option<String>,
+    /// "outline" (its sides were found) or "frame" (a scan or close-up:
+    /// the document taken to fill the picture).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub located_by: Option<&'static str>,
+    /// The quality measures behind the issues (none without a document).
+    #[serde(rename = "quality", skip_serializing_if = "Option::is_none")]
+    pub measures: Option<quality::Measures>,
     /// Quality issues found while locating (glare, blur, ...).
     #[serde(skip)]
     pub issues: Vec<Issue>,
 }
 
-/// Lines that read as document text (see [`TEXT_LINE_MIN_CHARS`]).
-pub fn text_lines(lines: &[TextLine]) -> usize {
-    lines
-        .iter()
-        .filter(|l| {
-            l.confidence >= TEXT_LINE_MIN_CONFIDENCE
-                && l.text.chars().filter(|c| c.is_alphanumeric()).count() >= TEXT_LINE_MIN_CHARS
-        })
-        .count()
+/// A line that reads as document text (see [`TEXT_LINE_MIN_CHARS`]).
+pub fn is_text(l: &TextLine) -> bool {
+    l.confidence >= TEXT_LINE_MIN_CONFIDENCE
+        && l.text.chars().filter(|c| c.is_alphanumeric()).count() >= TEXT_LINE_MIN_CHARS
 }
 
-/// Where the document is in the picture and the quality codes found on the
-/// way. THE PLACE FOR THE CORNER FINDER: today it only tells whether there
-/// is a document at all, from the text read (no corners, no fill); the
-/// corner finder and the quality codes (glare, blurry, too_dark, too_small,
-/// tilted, document_cut_off) replace this body, keeping its signature.
+/// Lines that read as document text.
+pub fn text_lines(lines: &[TextLine]) -> usize {
+    lines.iter().filter(|l| is_text(l)).count()
+}
+
+/// Where the document is in the picture and what its photo's quality would
+/// make a check refuse.
+///
+/// The outline comes from [`find::find`] around the text read; a flat scan or a close-up has
+/// none, and a picture with text but no outline is taken to be the
+/// document filling the frame (corners at the picture's corners; the text
+/// touching the border then says it is cut off). Whether there is a
+/// document at all is judged from the text read (see
+/// [`NO_DOCUMENT_MAX_LINES`]): a rectangle without text is not one. The
+/// thresholds are in [`quality`].
 pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
-    let _ = img;
-    let found = text_lines(lines) >= NO_DOCUMENT_MAX_LINES;
+    let (w, h) = img.dimensions();
+    let found =
+        text_lines(lines) >= NO_DOCUMENT_MAX_LINES || lines.iter().any(quality::is_mrz_line);
+    if !found {
+        return Located {
+            found,
+            corners: None,
+            fill: None,
+            kind: None,
+            located_by: None,
+            measures: None,
+            issues: Vec::new(),
+        };
+    }
+    let text: Vec<[f32; 2]> = lines
+        .iter()
+        .filter(|l| is_text(l))
+        .flat_map(|l| l.region.corners.map(|(x, y)| [x, y]))
+        .collect();
+    let outline = find::find(img, &text);
+    let frame = [
+        [0.0, 0.0],
+        [w as f32, 0.0],
+        [w as f32, h as f32],
+        [0.0, h as f32],
+    ];
+    let quad = outline.as_ref().map_or(frame, |o| o.corners);
+    let m = quality::measure(img, &quad, lines);
+    let mut issues = Vec::new();
+    let mut push = |code, value: f64, place| {
+        issues.push(Issue {
+            code,
+            value: (value * 1000.0).round() / 1000.0,
+            place,
+        })
+    };
+    let cut =
+        match &outline {
+            Some(o) => {
+                let outside = o.corners.iter().any(|&[x, y]| {
+                    x < -1.0 || y < -1.0 || x > w as f32 + 1.0 || y > h as f32 + 1.0
+                });
+                (outside || o.border_sides > 0 || o.on_border >= quality::CUT_OFF_MIN_BORDER)
+                    .then_some(o.on_border)
+            }
+            None => {
+                let e = quality::TEXT_EDGE_MARGIN;
+                let touching = lines
+                    .iter()
+                    .filter(|l| !l.text.is_empty())
+                    .filter(|l| {
+                        l.region.corners.iter().any(|&(x, y)| {
+                            x <= e || y <= e || x >= w as f32 - e || y >= h as f32 - e
+                        })
+                    })
+                    .count();
+                (touching > 0).then_some(touching as f64)
+            }
+        };
+    if let Some(v) = cut {
+        push(DocIssue::DocumentCutOff, v, None);
+    }
+    if m.median_luma < quality::DARK_MAX_MEDIAN {
+        push(DocIssue::TooDark, m.median_luma, None);
+    }
+    if m.glare_share >= quality::GLARE_MIN_SHARE {
+        push(DocIssue::Glare, m.glare_share, Some(m.glare_where));
+    }
+    if m.blur >= quality::BLUR_MAX {
+        push(DocIssue::Blurry, m.blur, None);
+    }
+    if let Some(th) = m.text_height {
+        if th < quality::TEXT_MIN_HEIGHT {
+            push(DocIssue::TooSmall, th, None);
+        }
+    }
+    if outline.is_some()
+        && (m.tilt_deg > quality::TILT_MAX_DEG || m.slant_ratio > quality::SLANT_MAX_RATIO)
+    {
+        push(DocIssue::Tilted, m.tilt_deg, None);
+    }
+    let fill = (find::quad_area(&quad) / (w as f64 * h as f64)).min(1.0);
     Located {
         found,
-        corners: None,
-        fill: None,
+        corners: Some(quad),
+        fill: Some((fill * 1000.0).round() / 1000.0),
         kind: None,
-        issues: Vec::new(),
+        located_by: Some(if outline.is_some() {
+            "outline"
+        } else {
+            "frame"
+        }),
+        measures: Some(m),
+        issues,
     }
 }
 
@@ -130,6 +259,9 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
 pub struct Assessment {
     pub located: Located,
     pub zone: Zone,
+    /// A Chinese resident ID card's number, name and validity, where the
+    /// picture has no MRZ.
+    pub cn_id: Option<CnId>,
     pub issues: Vec<Issue>,
     pub name: Option<NameComparison>,
     /// Text lines read (count; the text itself stays out of reports).
@@ -205,6 +337,44 @@ pub fn assess(
         }
         Zone::Absent => {}
     }
+    let cn_id = if zone == Zone::Absent {
+        read_cn_id(lines)
+    } else {
+        None
+    };
+    if let Some(c) = &cn_id {
+        located.found = true;
+        if located.kind.is_none() {
+            located.kind = Some("id_card".to_string());
+        }
+        if let Some(n) = &c.number {
+            if !n.valid {
+                issues.push(Issue {
+                    code: DocIssue::IdNumberInvalid,
+                    value: 1.0,
+                    place: Some("text"),
+                });
+            }
+        }
+        if let Some(exp) = c.validity.as_ref().and_then(|v| v.until) {
+            let days = days_between(today, exp) as f64;
+            match expiry_status(exp, today) {
+                ExpiryStatus::Expired => issues.push(Issue {
+                    code: DocIssue::Expired,
+                    value: -days,
+                    place: Some("text"),
+                }),
+                ExpiryStatus::ExpiresSoon => issues.push(Issue {
+                    code: DocIssue::ExpiresSoon,
+                    value: days,
+                    place: Some("text"),
+                }),
+                ExpiryStatus::Valid => {}
+            }
+        }
+        // Found after all: the no_document said above was wrong.
+        issues.retain(|i| i.code != DocIssue::NoDocument);
+    }
     let name = match (typed_name, &zone) {
         (Some(t), Zone::Read(m)) => Some(names::compare(t, &m.surname, &m.given_names)),
         _ => None,
@@ -212,10 +382,34 @@ pub fn assess(
     Assessment {
         located,
         zone,
+        cn_id,
         issues,
         name,
         text_lines: text_lines(lines),
     }
+}
+
+/// What a Chinese resident ID card says (居民身份证): the number on the
+/// front with its check, the name, the validity on the back. Either side
+/// alone is enough to be one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CnId {
+    pub number: Option<cnid::CnIdNumber>,
+    pub name: Option<String>,
+    pub validity: Option<cnid::Validity>,
+}
+
+/// The card's fields among the lines read, `None` when it has none.
+pub fn read_cn_id(lines: &[TextLine]) -> Option<CnId> {
+    let texts: Vec<String> = lines.iter().map(|l| l.text.clone()).collect();
+    let number = texts.iter().find_map(|t| cnid::find_number(t));
+    let validity = texts.iter().find_map(|t| cnid::parse_validity(t));
+    let name = cnid::find_name(&texts);
+    (number.is_some() || validity.is_some()).then_some(CnId {
+        number,
+        name,
+        validity,
+    })
 }
 
 fn kind_name(m: &Mrz) -> String {
@@ -250,13 +444,6 @@ pub struct Texts {
     pub zh: String,
 }
 
-fn texts(m: Msg, vars: &[(&str, &str)]) -> Texts {
-    Texts {
-        en: Lang::En.fill(m, vars),
-        zh: Lang::Zh.fill(m, vars),
-    }
-}
-
 #[derive(Serialize)]
 pub struct IssueJson {
     pub code: &'static str,
@@ -269,25 +456,38 @@ pub struct IssueJson {
 }
 
 /// The variables an issue's sentences use.
-pub fn issue_vars(i: &Issue) -> Vec<(&'static str, String)> {
+pub fn issue_vars(i: &Issue, lang: Lang) -> Vec<(&'static str, String)> {
+    let place = match i.place {
+        Some("mrz") => Msg::DocWhereMrz,
+        Some("text") => Msg::DocWhereText,
+        _ => Msg::DocWhereDocument,
+    };
     vec![
         ("value", format!("{}", i.value)),
         ("months", EXPIRES_SOON_MONTHS.to_string()),
+        ("where", lang.text(place).to_string()),
     ]
+}
+
+/// An issue's sentence and advice in one language.
+pub fn issue_texts(i: &Issue, lang: Lang) -> (String, String) {
+    let (m, a) = i.code.messages();
+    let vars = issue_vars(i, lang);
+    let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    (lang.fill(m, &refs), lang.fill(a, &refs))
 }
 
 impl IssueJson {
     pub fn of(i: &Issue) -> IssueJson {
-        let (m, a) = i.code.messages();
-        let vars = issue_vars(i);
-        let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (m_en, a_en) = issue_texts(i, Lang::En);
+        let (m_zh, a_zh) = issue_texts(i, Lang::Zh);
         IssueJson {
             code: i.code.code(),
             value: i.value,
             place: i.place,
             blocking: i.code.blocking(),
-            message: texts(m, &refs),
-            advice: texts(a, &refs),
+            message: Texts { en: m_en, zh: m_zh },
+            advice: Texts { en: a_en, zh: a_zh },
         }
     }
 }
@@ -350,6 +550,8 @@ pub struct MrzJson {
 pub struct TimingJson {
     pub detect_ms: f64,
     pub recognise_ms: f64,
+    /// Finding the outline and measuring the photo's quality.
+    pub locate_ms: f64,
 }
 
 #[derive(Serialize)]
@@ -359,6 +561,8 @@ pub struct DocumentJson {
     pub document: Located,
     pub issues: Vec<IssueJson>,
     pub mrz: MrzJson,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cn_id: Option<CnIdJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<NameComparison>,
     pub text_lines: usize,
@@ -460,6 +664,51 @@ fn mrz_json(a: &Assessment, show_number: bool, today: Date) -> MrzJson {
     }
 }
 
+/// A Chinese ID card in the JSON (the number masked unless asked).
+#[derive(Serialize)]
+pub struct CnIdJson {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    pub number_masked: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_valid: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    /// "long_term" for 长期.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired: Option<bool>,
+}
+
+impl CnIdJson {
+    pub fn of(c: &CnId, show_number: bool, today: Date) -> CnIdJson {
+        CnIdJson {
+            number: c.number.as_ref().map(|n| {
+                if show_number {
+                    n.number.clone()
+                } else {
+                    mask(&n.number)
+                }
+            }),
+            number_masked: !show_number,
+            number_valid: c.number.as_ref().map(|n| n.valid),
+            name: c.name.clone(),
+            valid_from: c.validity.as_ref().map(|v| v.from.to_string()),
+            valid_until: c.validity.as_ref().map(|v| {
+                v.until
+                    .map_or_else(|| "long_term".to_string(), |d| d.to_string())
+            }),
+            expired: c
+                .validity
+                .as_ref()
+                .map(|v| v.until.is_some_and(|d| d < today)),
+        }
+    }
+}
+
 /// The JSON of one picture.
 pub fn to_json(
     a: &Assessment,
@@ -474,6 +723,10 @@ pub fn to_json(
         document: a.located.clone(),
         issues: a.issues.iter().map(IssueJson::of).collect(),
         mrz: mrz_json(a, show_number, today),
+        cn_id: a
+            .cn_id
+            .as_ref()
+            .map(|c| CnIdJson::of(c, show_number, today)),
         name: a.name.clone(),
         text_lines: a.text_lines,
         timing,
@@ -541,15 +794,40 @@ pub fn summary(a: &Assessment, lang: Lang, show_number: bool) -> String {
             s.push('\n');
         }
     }
+    if let Some(c) = &a.cn_id {
+        if let Some(n) = &c.number {
+            let number = if show_number {
+                n.number.clone()
+            } else {
+                mask(&n.number)
+            };
+            let check = if n.valid {
+                lang.text(Msg::DocChecksOk)
+            } else {
+                lang.text(Msg::DocChecksFailed)
+            };
+            s.push_str(&lang.fill(Msg::DocCnIdLine, &[("number", &number), ("check", check)]));
+            s.push('\n');
+        }
+        if let Some(name) = &c.name {
+            s.push_str(&lang.fill(Msg::DocCnIdNameLine, &[("name", name)]));
+            s.push('\n');
+        }
+        if let Some(v) = &c.validity {
+            let until = v.until.map_or_else(
+                || lang.text(Msg::DocCnIdLongTerm).to_string(),
+                |d| d.to_string(),
+            );
+            s.push_str(&lang.fill(
+                Msg::DocCnIdValidityLine,
+                &[("from", &v.from.to_string()), ("until", &until)],
+            ));
+            s.push('\n');
+        }
+    }
     for i in &a.issues {
-        let (msg, advice) = i.code.messages();
-        let vars = issue_vars(i);
-        let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        s.push_str(&format!(
-            "  - {} {}\n",
-            lang.fill(msg, &refs),
-            lang.fill(advice, &refs)
-        ));
+        let (msg, advice) = issue_texts(i, lang);
+        s.push_str(&format!("  - {msg} {advice}\n"));
     }
     if let Some(n) = &a.name {
         if n.same {
@@ -617,5 +895,72 @@ mod tests {
             mask_lines(&["L898902C36UTO".to_string()], "L898902C3"),
             vec!["*******C36UTO".to_string()]
         );
+    }
+
+    fn line(text: &str, y: f32) -> TextLine {
+        TextLine {
+            region: super::super::ocr::TextBox {
+                corners: [(10.0, y), (400.0, y), (400.0, y + 30.0), (10.0, y + 30.0)],
+                score: 0.9,
+            },
+            text: text.to_string(),
+            confidence: 0.95,
+        }
+    }
+
+    fn located() -> Located {
+        Located {
+            found: false,
+            corners: None,
+            fill: None,
+            kind: None,
+            located_by: None,
+            measures: None,
+            issues: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_chinese_id_front_gives_its_number_check_and_name() {
+        // GB 11643-1999's own example number, 11010519491231002X.
+        let lines = [
+            line("姓名张三", 10.0),
+            line("性别男民族汉", 50.0),
+            line("公民身份号码11010519491231002X", 200.0),
+        ];
+        let today = Date::new(2026, 12, 2).expect("date");
+        let a = assess(&lines, located(), today, None);
+        let c = a.cn_id.as_ref().expect("a resident ID");
+        assert_eq!(c.name.as_deref(), Some("张三"));
+        assert!(c.number.as_ref().is_some_and(|n| n.valid));
+        assert!(a.located.found);
+        assert!(a.would_pass(), "{:?}", a.issues);
+        let j = CnIdJson::of(c, false, today);
+        assert_eq!(j.number.as_deref(), Some("****************2X"));
+        // One digit misread: the check fails and says so.
+        let wrong = [line("公民身份号码11010519491231003X", 200.0)];
+        let a = assess(&wrong, located(), today, None);
+        assert!(a.issues.iter().any(|i| i.code == DocIssue::IdNumberInvalid));
+    }
+
+    #[test]
+    fn a_chinese_id_back_past_its_validity_is_expired() {
+        let lines = [
+            line("中华人民共和国", 10.0),
+            line("居民身份证", 50.0),
+            line("签发机关北京市公安局", 150.0),
+            line("有效期限2010.05.01-2020.05.01", 200.0),
+        ];
+        let today = Date::new(2026, 12, 2).expect("date");
+        let a = assess(&lines, located(), today, None);
+        assert!(
+            a.issues.iter().any(|i| i.code == DocIssue::Expired),
+            "{:?}",
+            a.issues
+        );
+        assert!(!a.issues.iter().any(|i| i.code == DocIssue::NoDocument));
+        let long = [line("有效期限2010.05.01-长期", 200.0)];
+        let a = assess(&long, located(), today, None);
+        assert!(a.would_pass(), "{:?}", a.issues);
     }
 }

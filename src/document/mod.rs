@@ -6,12 +6,16 @@
 //! digits, `cnid` the Chinese resident ID number and validity dates,
 //! `names` compares a name as typed with the document's. `ocr` reads the
 //! text of a picture (PP-OCRv4 run by tract), `zone` finds the MRZ among
-//! the lines read, `check` judges the photo (issues, verdict, JSON).
+//! the lines read, `find` finds the document's outline,
+//! `quality` measures its photo (light, glare, blur, text size, tilt), and
+//! `check` judges the photo (issues, verdict, JSON).
 
 pub mod check;
 pub mod cnid;
 pub mod date;
+pub mod find;
 pub mod mrz;
 pub mod names;
 pub mod ocr;
+pub mod quality;
 pub mod zone;

@@ -3,6 +3,8 @@
 //! - [`alter`]: alterations of a real frame whose truth is known by
 //!   construction (sunglasses, masks, hands, glare, darkness, blur, ...), for
 //!   scoring hints where no footage shows the problem for real.
+//! - [`document`]: a document scan placed on a real background with
+//!   perspective, glare, blur, darkness, distance or a cut-off corner.
 //! - [`eval`]: scoring detected events against ground truth, and reading the
 //!   truth files of the eval footage.
 //! - [`flash`]: a screen's colours lighting a real face (physics and a
@@ -16,6 +18,7 @@
 //! as a dev-dependency.
 
 pub mod alter;
+pub mod document;
 pub mod eval;
 pub mod flash;
 pub mod photos;

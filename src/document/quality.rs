@@ -1,0 +1,380 @@
+//! How good the photo of the document is, as a document-capture SDK would
+//! judge it before upload: light, glare, sharpness, text size, tilt.
+//!
+//! Pure measures over the picture, the document's outline and the text
+//! boxes the OCR found; `check::locate` turns them into issue codes with
+//! the thresholds below. Every threshold is measured on the evaluation
+//! specimens and on alterations with known truth (docs/documents.md,
+//! `cargo run --release --example eval_documents`).
+
+use super::ocr::TextLine;
+use image::RgbImage;
+
+/// A picture whose document area has a median luma below this is
+/// `too_dark` (0-255). The darkest clean specimen scan has a median well
+/// above it; pictures darkened to a quarter of their light fall below
+/// (docs/documents.md).
+pub const DARK_MAX_MEDIAN: f64 = 70.0;
+/// A pixel is glare when every channel is at least this (the sensor
+/// clipped) ...
+pub const GLARE_MIN_CHANNEL: u8 = 248;
+/// ... and its luma is at least this far above the document's paper (the
+/// median of its luma: print covers less than half of a document, a glare
+/// spot less than half of the paper): a white spot on a tinted card is glare; on
+/// a page that is itself white (a scan) glare cannot be told from paper
+/// and none is reported.
+pub const GLARE_ABOVE_PAPER: f64 = 10.0;
+/// The document is `glare` when such pixels cover at least this share of
+/// it.
+pub const GLARE_MIN_SHARE: f64 = 0.004;
+/// Glare is said to be over the MRZ (or the text) when it covers at least
+/// this share of the MRZ's (the text's) boxes; the MRZ first, as it is what
+/// a check reads.
+pub const GLARE_ZONE_SHARE: f64 = 0.02;
+/// Crété-Roffet's blur measure (0 sharp, 1 flat) at or above this over the
+/// text is `blurry`. Clean scans and photos measure below it; a Gaussian
+/// blur of a sixth of the text height brings them above
+/// (docs/documents.md).
+pub const BLUR_MAX: f64 = 0.45;
+/// Text lines lower than this (median box height, pixels) are `too_small`
+/// to read reliably: the recogniser reads 48-pixel lines and an MRZ
+/// character set smaller than this loses characters (docs/documents.md).
+pub const TEXT_MIN_HEIGHT: f64 = 14.0;
+/// The document's sides are turned more than this from the picture's axes
+/// (degrees), or ...
+pub const TILT_MAX_DEG: f64 = 20.0;
+/// ... its opposite sides differ in length by more than this factor
+/// (photographed at a slant): `tilted`.
+pub const SLANT_MAX_RATIO: f64 = 1.3;
+/// The outline runs along the picture's border over at least this share of
+/// its perimeter: `document_cut_off`.
+pub const CUT_OFF_MIN_BORDER: f64 = 0.03;
+/// A text box within this many pixels of the picture's edge is cut by it.
+pub const TEXT_EDGE_MARGIN: f32 = 2.0;
+
+/// The measures of one picture.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Measures {
+    /// Median luma over the document (0-255).
+    pub median_luma: f64,
+    /// Share of the document that is glare.
+    pub glare_share: f64,
+    /// Where most glare lies: "mrz", "text" or "document".
+    pub glare_where: &'static str,
+    /// Crété-Roffet blur over the text (or the document when no text).
+    pub blur: f64,
+    /// Median text line height (pixels), `None` without text.
+    pub text_height: Option<f64>,
+    /// Rotation of the document from the picture's axes (degrees, 0-45).
+    pub tilt_deg: f64,
+    /// Longer over shorter of each pair of opposite sides, the larger.
+    pub slant_ratio: f64,
+}
+
+/// Inside a convex quadrilateral given clockwise on screen.
+pub fn inside(q: &[[f32; 2]; 4], x: f32, y: f32) -> bool {
+    (0..4).all(|i| {
+        let (a, b) = (q[i], q[(i + 1) % 4]);
+        (b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]) >= 0.0
+    })
+}
+
+fn luma(p: &image::Rgb<u8>) -> f64 {
+    0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64
+}
+
+fn in_box(l: &TextLine, x: f32, y: f32) -> bool {
+    let c = l.region.corners;
+    let q = [
+        [c[0].0, c[0].1],
+        [c[1].0, c[1].1],
+        [c[2].0, c[2].1],
+        [c[3].0, c[3].1],
+    ];
+    inside(&q, x, y)
+}
+
+/// An MRZ line as read, even half spoiled: at least this many of its
+/// characters are capitals, digits or the `<` filler, with a filler among
+/// them (`zone::MRZ_LIKE_MIN_CHARS`).
+pub fn is_mrz_line(l: &TextLine) -> bool {
+    l.text.contains('<')
+        && l.text
+            .chars()
+            .filter(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '<')
+            .count()
+            >= super::zone::MRZ_LIKE_MIN_CHARS
+}
+
+/// Measures the picture over the document `quad` (picture pixels,
+/// clockwise from the top left).
+pub fn measure(img: &RgbImage, quad: &[[f32; 2]; 4], lines: &[TextLine]) -> Measures {
+    let (w, h) = img.dimensions();
+    let xs = quad.iter().map(|p| p[0]);
+    let ys = quad.iter().map(|p| p[1]);
+    let x0 = xs.clone().fold(f32::MAX, f32::min).max(0.0) as u32;
+    let x1 = (xs.fold(f32::MIN, f32::max).ceil().max(0.0) as u32).min(w);
+    let y0 = ys.clone().fold(f32::MAX, f32::min).max(0.0) as u32;
+    let y1 = (ys.fold(f32::MIN, f32::max).ceil().max(0.0) as u32).min(h);
+    // A histogram of luma over the document.
+    let mut hist = [0u64; 256];
+    let mut n = 0u64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            if inside(quad, x as f32 + 0.5, y as f32 + 0.5) {
+                hist[luma(img.get_pixel(x, y)).round().clamp(0.0, 255.0) as usize] += 1;
+                n += 1;
+            }
+        }
+    }
+    let median = percentile(&hist, n, 0.5);
+    let paper = median;
+    // Glare: clipped pixels above the document's paper; and how much of
+    // the MRZ's boxes and of the other text boxes it covers.
+    let (mut glare, mut on_mrz, mut on_text) = (0u64, 0u64, 0u64);
+    let (mut mrz_area, mut text_area) = (0u64, 0u64);
+    let mrz: Vec<&TextLine> = lines.iter().filter(|l| is_mrz_line(l)).collect();
+    let other: Vec<&TextLine> = lines
+        .iter()
+        .filter(|l| !is_mrz_line(l) && !l.text.is_empty())
+        .collect();
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
+            if !inside(quad, fx, fy) {
+                continue;
+            }
+            let p = img.get_pixel(x, y);
+            let is_glare =
+                p.0.iter().all(|&c| c >= GLARE_MIN_CHANNEL) && luma(p) >= paper + GLARE_ABOVE_PAPER;
+            glare += u64::from(is_glare);
+            if mrz.iter().any(|l| in_box(l, fx, fy)) {
+                mrz_area += 1;
+                on_mrz += u64::from(is_glare);
+            } else if other.iter().any(|l| in_box(l, fx, fy)) {
+                text_area += 1;
+                on_text += u64::from(is_glare);
+            }
+        }
+    }
+    let glare_share = if n == 0 { 0.0 } else { glare as f64 / n as f64 };
+    let covers = |g: u64, area: u64| area > 0 && g as f64 >= GLARE_ZONE_SHARE * area as f64;
+    let glare_where = if covers(on_mrz, mrz_area) {
+        "mrz"
+    } else if covers(on_text, text_area) {
+        "text"
+    } else {
+        "document"
+    };
+    let grey = image::imageops::grayscale(img);
+    let text: Vec<&TextLine> = lines.iter().filter(|l| !l.text.is_empty()).collect();
+    let blur = if text.is_empty() {
+        crete_blur(&grey, x0, y0, x1, y1)
+    } else {
+        // Over the text boxes, weighted by their size.
+        let mut sum = 0.0;
+        let mut wsum = 0.0;
+        for l in &text {
+            let (bx0, by0, bx1, by1) = bounds(l, w, h);
+            let area = ((bx1 - bx0) * (by1 - by0)) as f64;
+            if area > 0.0 {
+                sum += crete_blur(&grey, bx0, by0, bx1, by1) * area;
+                wsum += area;
+            }
+        }
+        if wsum > 0.0 {
+            sum / wsum
+        } else {
+            crete_blur(&grey, x0, y0, x1, y1)
+        }
+    };
+    let mut heights: Vec<f64> = text.iter().map(|l| l.region.size().1 as f64).collect();
+    heights.sort_by(f64::total_cmp);
+    let text_height = (!heights.is_empty()).then(|| heights[heights.len() / 2]);
+    let (tilt_deg, slant_ratio) = geometry(quad);
+    Measures {
+        median_luma: median,
+        glare_share,
+        glare_where,
+        blur,
+        text_height,
+        tilt_deg,
+        slant_ratio,
+    }
+}
+
+fn bounds(l: &TextLine, w: u32, h: u32) -> (u32, u32, u32, u32) {
+    let c = l.region.corners;
+    let fx = |f: fn(f32, f32) -> f32, init: f32| c.iter().map(|p| p.0).fold(init, f);
+    let fy = |f: fn(f32, f32) -> f32, init: f32| c.iter().map(|p| p.1).fold(init, f);
+    (
+        fx(f32::min, f32::MAX).max(0.0) as u32,
+        fy(f32::min, f32::MAX).max(0.0) as u32,
+        (fx(f32::max, f32::MIN).ceil().max(0.0) as u32).min(w),
+        (fy(f32::max, f32::MIN).ceil().max(0.0) as u32).min(h),
+    )
+}
+
+fn percentile(hist: &[u64; 256], n: u64, q: f64) -> f64 {
+    if n == 0 {
+        return 0.0;
+    }
+    let target = (q * n as f64).ceil().max(1.0) as u64;
+    let mut acc = 0;
+    for (v, &c) in hist.iter().enumerate() {
+        acc += c;
+        if acc >= target {
+            return v as f64;
+        }
+    }
+    255.0
+}
+
+/// Tilt from the picture's axes (degrees, 0-45) and the larger ratio of
+/// opposite sides.
+pub fn geometry(q: &[[f32; 2]; 4]) -> (f64, f64) {
+    let side = |i: usize| {
+        let (a, b) = (q[i], q[(i + 1) % 4]);
+        ((b[0] - a[0]) as f64, (b[1] - a[1]) as f64)
+    };
+    let len = |v: (f64, f64)| v.0.hypot(v.1);
+    // The angle of each side folded to 0-45 degrees from an axis, the
+    // mean over the four sides weighted by length.
+    let mut num = 0.0;
+    let mut den = 0.0;
+    for i in 0..4 {
+        let v = side(i);
+        let a = v.1.atan2(v.0).to_degrees().rem_euclid(90.0);
+        let a = if a > 45.0 { 90.0 - a } else { a };
+        num += a * len(v);
+        den += len(v);
+    }
+    let tilt = if den > 0.0 { num / den } else { 0.0 };
+    let ratio = |x: f64, y: f64| {
+        if x.min(y) <= 0.0 {
+            1.0
+        } else {
+            x.max(y) / x.min(y)
+        }
+    };
+    let slant = ratio(len(side(0)), len(side(2))).max(ratio(len(side(1)), len(side(3))));
+    (tilt, slant)
+}
+
+/// Crété-Roffet et al.'s no-reference blur measure ("The blur effect:
+/// perception and estimation with a new no-reference perceptual blur
+/// metric", SPIE 2007) over a rectangle: how much of the picture's
+/// neighbour differences a further 9-tap box blur leaves (0 sharp, 1 as
+/// blurred as the box blur). Independent of contrast.
+pub fn crete_blur(g: &image::GrayImage, x0: u32, y0: u32, x1: u32, y1: u32) -> f64 {
+    let (w, h) = (
+        x1.saturating_sub(x0) as usize,
+        y1.saturating_sub(y0) as usize,
+    );
+    if w < 10 || h < 10 {
+        return 0.0;
+    }
+    let px = |x: usize, y: usize| g.get_pixel(x0 + x as u32, y0 + y as u32)[0] as f64;
+    let mut best: f64 = 0.0;
+    for vertical in [true, false] {
+        let (mut s_f, mut s_v) = (0.0, 0.0);
+        // The box-blurred value at (x, y) along the direction.
+        let blurred = |x: usize, y: usize| {
+            let mut s = 0.0;
+            for k in -4i64..=4 {
+                let (xx, yy) = if vertical {
+                    (x as i64, (y as i64 + k).clamp(0, h as i64 - 1))
+                } else {
+                    ((x as i64 + k).clamp(0, w as i64 - 1), y as i64)
+                };
+                s += px(xx as usize, yy as usize);
+            }
+            s / 9.0
+        };
+        for y in 0..h {
+            for x in 0..w {
+                let (px_prev, py_prev) = if vertical {
+                    if y == 0 {
+                        continue;
+                    }
+                    (x, y - 1)
+                } else {
+                    if x == 0 {
+                        continue;
+                    }
+                    (x - 1, y)
+                };
+                let d_f = (px(x, y) - px(px_prev, py_prev)).abs();
+                let d_b = (blurred(x, y) - blurred(px_prev, py_prev)).abs();
+                s_f += d_f;
+                s_v += (d_f - d_b).max(0.0);
+            }
+        }
+        if s_f > 0.0 {
+            best = best.max((s_f - s_v) / s_f);
+        } else {
+            best = 1.0;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{GrayImage, Luma};
+
+    /// Blocks wider than the measure's 9-pixel box blur, like print.
+    fn stripes(w: u32, h: u32) -> GrayImage {
+        GrayImage::from_fn(w, h, |x, y| {
+            Luma([if (x / 16 + y / 12) % 2 == 0 { 30 } else { 220 }])
+        })
+    }
+
+    #[test]
+    fn blur_rises_with_a_gaussian_blur_and_ignores_contrast() {
+        let sharp = stripes(120, 80);
+        let soft = imageproc::filter::gaussian_blur_f32(&sharp, 2.5);
+        let b_sharp = crete_blur(&sharp, 0, 0, 120, 80);
+        let b_soft = crete_blur(&soft, 0, 0, 120, 80);
+        assert!(
+            b_sharp < 0.3 && b_soft > b_sharp + 0.2,
+            "{b_sharp} {b_soft}"
+        );
+        // Half the contrast: the same measure.
+        let faint = GrayImage::from_fn(120, 80, |x, y| {
+            Luma([(sharp.get_pixel(x, y)[0] as u32 / 2 + 60) as u8])
+        });
+        let b_faint = crete_blur(&faint, 0, 0, 120, 80);
+        assert!((b_faint - b_sharp).abs() < 0.05, "{b_faint} {b_sharp}");
+    }
+
+    #[test]
+    fn geometry_of_an_upright_a_turned_and_a_slanted_card() {
+        let upright = [[0.0, 0.0], [160.0, 0.0], [160.0, 100.0], [0.0, 100.0]];
+        assert_eq!(geometry(&upright), (0.0, 1.0));
+        let c = 30f32.to_radians().cos();
+        let s = 30f32.to_radians().sin();
+        let turned = upright.map(|[x, y]| [x * c - y * s + 200.0, x * s + y * c]);
+        let (t, r) = geometry(&turned);
+        assert!((t - 30.0).abs() < 0.01 && (r - 1.0).abs() < 1e-3, "{t} {r}");
+        let slanted = [[20.0, 0.0], [140.0, 0.0], [160.0, 100.0], [0.0, 100.0]];
+        assert!((geometry(&slanted).1 - 160.0 / 120.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_clipped_spot_on_a_printed_card_is_glare_and_a_white_page_is_not() {
+        let quad = [[0.0, 0.0], [200.0, 0.0], [200.0, 120.0], [0.0, 120.0]];
+        let mut card = RgbImage::from_pixel(200, 120, image::Rgb([190, 200, 185]));
+        for y in 40..60 {
+            for x in 90..110 {
+                card.put_pixel(x, y, image::Rgb([255, 255, 255]));
+            }
+        }
+        let m = measure(&card, &quad, &[]);
+        assert!((m.glare_share - 400.0 / 24000.0).abs() < 1e-9, "{m:?}");
+        assert_eq!(m.glare_where, "document");
+        let page = RgbImage::from_pixel(200, 120, image::Rgb([252, 252, 252]));
+        assert_eq!(measure(&page, &quad, &[]).glare_share, 0.0);
+    }
+}

@@ -1,0 +1,175 @@
+//! Photos of a document built with known truth (`lc_eval::document`: the
+//! shipped UTOPIA specimen placed on the shipped photo of a table with
+//! coffee, with perspective), judged end to end through the binary: each
+//! problem built in names its code, the clean photo names none and its
+//! corners are found. Needs the OCR models (scripts/convert-ocr-models.sh).
+
+use lc_eval::document::{compose, Scene};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn models_present() -> bool {
+    let ok = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models/ocr/ch_PP-OCRv4_rec_infer.onnx")
+        .is_file();
+    if !ok {
+        eprintln!("skipped: OCR models absent (run scripts/convert-ocr-models.sh)");
+    }
+    ok
+}
+
+const QUALITY: [&str; 6] = [
+    "document_cut_off",
+    "glare",
+    "blurry",
+    "too_dark",
+    "too_small",
+    "tilted",
+];
+
+/// The document on the table as `scene` says, judged: (JSON, true corners).
+fn judged(tag: &str, scene: &Scene) -> (serde_json::Value, [[f32; 2]; 4]) {
+    let doc = image::open(fixture("mrz-utopia-td3.png"))
+        .expect("fixture")
+        .to_rgb8();
+    let table = image::open(fixture("coffee.png"))
+        .expect("fixture")
+        .to_rgb8();
+    let c = compose(&doc, &table, scene);
+    let dir = std::env::temp_dir().join(format!("lc-docphoto-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("photo.png");
+    c.picture.save(&path).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_liveness-coach"))
+        .args(["--lang", "en", "document"])
+        .arg(&path)
+        // Before the specimen's expiry (2012-04-15) and more than six months
+        // ahead of it: no expiry issue.
+        .args(["--today", "2011-06-01", "--json", "-"])
+        .output()
+        .expect("run");
+    let _ = std::fs::remove_dir_all(&dir);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (v, c.corners)
+}
+
+fn codes(v: &serde_json::Value) -> Vec<String> {
+    v["issues"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| i["code"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn base() -> Scene {
+    Scene {
+        doc_width_share: 0.62,
+        rotate_deg: 4.0,
+        slant: 0.05,
+        ..Scene::default()
+    }
+}
+
+#[test]
+fn a_clean_photo_on_a_table_is_found_and_names_no_quality_problem() {
+    if !models_present() {
+        return;
+    }
+    let (v, truth) = judged("clean", &base());
+    let said = codes(&v);
+    for q in QUALITY {
+        assert!(
+            !said.iter().any(|c| c == q),
+            "{q} on a clean photo: {said:?}"
+        );
+    }
+    assert_eq!(v["mrz"]["valid"], true, "{v}");
+    assert_eq!(v["document"]["located_by"], "outline", "{v}");
+    let corners = v["document"]["corners"].as_array().expect("corners");
+    let err: f64 = corners
+        .iter()
+        .zip(truth)
+        .map(|(c, t)| {
+            let x = c[0].as_f64().unwrap_or(f64::NAN) - t[0] as f64;
+            let y = c[1].as_f64().unwrap_or(f64::NAN) - t[1] as f64;
+            x.hypot(y)
+        })
+        .sum::<f64>()
+        / 4.0;
+    assert!(
+        err < 12.0,
+        "mean corner error {err} px: {corners:?} vs {truth:?}"
+    );
+    assert_eq!(v["verdict"], "would_pass", "{v}");
+}
+
+#[test]
+fn glare_on_the_document_is_named_with_where_it_is() {
+    if !models_present() {
+        return;
+    }
+    // A spot over the MRZ's lines (the lower third of the specimen).
+    let scene = Scene {
+        glare: Some(((0.45, 0.72), 0.08, 1.2)),
+        ..base()
+    };
+    let (v, _) = judged("glare", &scene);
+    let glare: Vec<&serde_json::Value> = v["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .filter(|i| i["code"] == "glare")
+        .collect();
+    assert_eq!(glare.len(), 1, "{v}");
+    assert_eq!(glare[0]["where"], "mrz", "{v}");
+    assert_eq!(v["verdict"], "would_fail");
+}
+
+#[test]
+fn a_blurred_photo_is_blurry() {
+    if !models_present() {
+        return;
+    }
+    let scene = Scene {
+        blur_text_share: 0.2,
+        ..base()
+    };
+    let (v, _) = judged("blur", &scene);
+    assert!(codes(&v).iter().any(|c| c == "blurry"), "{v}");
+}
+
+#[test]
+fn a_document_running_off_the_picture_is_cut_off() {
+    if !models_present() {
+        return;
+    }
+    let scene = Scene {
+        centre: (0.78, 0.5),
+        ..base()
+    };
+    let (v, _) = judged("cut", &scene);
+    assert!(codes(&v).iter().any(|c| c == "document_cut_off"), "{v}");
+}
+
+#[test]
+fn a_dark_room_is_too_dark() {
+    if !models_present() {
+        return;
+    }
+    let scene = Scene {
+        gain: 0.2,
+        ..base()
+    };
+    let (v, _) = judged("dark", &scene);
+    assert!(codes(&v).iter().any(|c| c == "too_dark"), "{v}");
+}
