@@ -54,6 +54,14 @@ for kind in open_mouth shake look_up look_down move_closer; do
     shot 3 "prompt-$kind"
     xdotool key q; wait $pid
 done
+# The colour flash (issue 16): its notice, then a colour of the sequence.
+"$BIN" practice --source "$WORK/framed.y4m" --lang "$lang" --style oval --challenges colour_flash \
+    --no-intro >/dev/null 2>&1 &
+pid=$!
+shot 3 flash-notice
+xdotool key space
+shot 1.5 flash
+xdotool key q; wait $pid
 # What the model sees (--landmarks).
 "$BIN" practice --source "$WORK/framed.y4m" --lang "$lang" --landmarks --challenges turn_left \
     >/dev/null 2>&1 &

@@ -141,7 +141,7 @@ fn a_blurred_photo_is_blurry() {
         return;
     }
     let scene = Scene {
-        blur_text_share: 0.2,
+        blur_text_share: 0.12,
         ..base()
     };
     let (v, _) = judged("blur", &scene);

@@ -161,6 +161,19 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
     let found =
         text_lines(lines) >= NO_DOCUMENT_MAX_LINES || lines.iter().any(quality::is_mrz_line);
     if !found {
+        // No text to find a document by: a photo too blurred to read says
+        // so (a sharp photo of something else does not).
+        let grey = image::imageops::grayscale(img);
+        let blur = quality::crete_blur(&grey, 0, 0, w, h);
+        let issues = if blur >= quality::BLUR_MAX {
+            vec![Issue {
+                code: DocIssue::Blurry,
+                value: (blur * 1000.0).round() / 1000.0,
+                place: None,
+            }]
+        } else {
+            Vec::new()
+        };
         return Located {
             found,
             corners: None,
@@ -168,7 +181,7 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
             kind: None,
             located_by: None,
             measures: None,
-            issues: Vec::new(),
+            issues,
         };
     }
     let text: Vec<[f32; 2]> = lines
@@ -193,29 +206,34 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
             place,
         })
     };
-    let cut =
-        match &outline {
-            Some(o) => {
-                let outside = o.corners.iter().any(|&[x, y]| {
-                    x < -1.0 || y < -1.0 || x > w as f32 + 1.0 || y > h as f32 + 1.0
-                });
-                (outside || o.border_sides > 0 || o.on_border >= quality::CUT_OFF_MIN_BORDER)
-                    .then_some(o.on_border)
-            }
-            None => {
-                let e = quality::TEXT_EDGE_MARGIN;
-                let touching = lines
-                    .iter()
-                    .filter(|l| !l.text.is_empty())
-                    .filter(|l| {
-                        l.region.corners.iter().any(|&(x, y)| {
-                            x <= e || y <= e || x >= w as f32 - e || y >= h as f32 - e
-                        })
-                    })
-                    .count();
-                (touching > 0).then_some(touching as f64)
-            }
-        };
+    // Cut off: a text line running into the picture's side, or an outline seen
+    // on three sides (two for a corner out) that runs into the border on the
+    // others. An outline seen on one side only is a scan with a fold or a
+    // printed rule: the document is the picture.
+    let e = quality::TEXT_EDGE_MARGIN;
+    let touching = lines
+        .iter()
+        .filter(|l| is_text(l))
+        .filter(|l| {
+            // A line's end at the left or right border: the line runs on
+            // beyond the picture. (A line near the top or bottom border is
+            // whole: scans are cropped close to the MRZ.)
+            l.region
+                .corners
+                .iter()
+                .any(|&(x, _)| x <= e || x >= w as f32 - e)
+        })
+        .count();
+    let outline_cut = outline.as_ref().is_some_and(|o| {
+        (1..=2).contains(&o.border_sides) && o.support >= quality::CUT_OFF_MIN_SUPPORT
+    });
+    let cut = if touching > 0 {
+        Some(touching as f64)
+    } else if outline_cut {
+        outline.as_ref().map(|o| o.border_sides as f64)
+    } else {
+        None
+    };
     if let Some(v) = cut {
         push(DocIssue::DocumentCutOff, v, None);
     }
@@ -228,17 +246,18 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
     if m.blur >= quality::BLUR_MAX {
         push(DocIssue::Blurry, m.blur, None);
     }
-    if let Some(th) = m.text_height {
-        if th < quality::TEXT_MIN_HEIGHT {
-            push(DocIssue::TooSmall, th, None);
-        }
+    let fill = (find::quad_area(&quad) / (w as f64 * h as f64)).min(1.0);
+    let small_text = m.text_height.filter(|&th| th < quality::TEXT_MIN_HEIGHT);
+    if let Some(th) = small_text {
+        push(DocIssue::TooSmall, th, None);
+    } else if outline.is_some() && fill < quality::MIN_FILL {
+        push(DocIssue::TooSmall, m.text_height.unwrap_or(0.0), None);
     }
     if outline.is_some()
         && (m.tilt_deg > quality::TILT_MAX_DEG || m.slant_ratio > quality::SLANT_MAX_RATIO)
     {
         push(DocIssue::Tilted, m.tilt_deg, None);
     }
-    let fill = (find::quad_area(&quad) / (w as f64 * h as f64)).min(1.0);
     Located {
         found,
         corners: Some(quad),

@@ -121,7 +121,7 @@ pub fn find(img: &RgbImage, text: &[[f32; 2]]) -> Option<Outline> {
     } else {
         grey
     };
-    let smooth = imageproc::filter::gaussian_blur_f32(&small, SMOOTH_SIGMA);
+    let smooth = imageproc::filter::gaussian_blur_f32(&stretch(&small), SMOOTH_SIGMA);
     let edges = imageproc::edges::canny(&smooth, CANNY_LOW, CANNY_HIGH);
     let near = imageproc::morphology::dilate(&edges, Norm::LInf, SUPPORT_RADIUS);
     let text: Vec<[f32; 2]> = text.iter().map(|p| [p[0] * scale, p[1] * scale]).collect();
@@ -259,6 +259,36 @@ pub fn find(img: &RgbImage, text: &[[f32; 2]]) -> Option<Outline> {
         support,
         border_sides,
         on_border: border_share(&corners, w, h),
+    })
+}
+
+/// The grey picture's contrast stretched so that its 1st and 99th
+/// percentiles become 0 and 255: a dark room's card has the same edges as
+/// a bright one's (the Canny thresholds are absolute).
+fn stretch(g: &GrayImage) -> GrayImage {
+    let mut hist = [0u64; 256];
+    for p in g.pixels() {
+        hist[p[0] as usize] += 1;
+    }
+    let n = g.width() as u64 * g.height() as u64;
+    let at = |q: f64| {
+        let target = (q * n as f64) as u64;
+        let mut acc = 0;
+        for (v, &c) in hist.iter().enumerate() {
+            acc += c;
+            if acc > target {
+                return v as f32;
+            }
+        }
+        255.0
+    };
+    let (lo, hi) = (at(0.01), at(0.99));
+    if hi - lo < 8.0 {
+        return g.clone();
+    }
+    let k = 255.0 / (hi - lo);
+    GrayImage::from_fn(g.width(), g.height(), |x, y| {
+        image::Luma([((g.get_pixel(x, y)[0] as f32 - lo) * k).clamp(0.0, 255.0) as u8])
     })
 }
 

@@ -27,6 +27,14 @@ pub const GLARE_ABOVE_PAPER: f64 = 10.0;
 /// The document is `glare` when such pixels cover at least this share of
 /// it.
 pub const GLARE_MIN_SHARE: f64 = 0.004;
+/// Clipped blobs smaller than this share of the document are specks (a
+/// sequin of the hologram, noise), not glare.
+pub const GLARE_MIN_BLOB_SHARE: f64 = 0.0005;
+/// The halo ring lies this share of the document's shorter side around a
+/// clipped blob ...
+pub const HALO_RING_SHARE: f64 = 0.02;
+/// ... and is this much brighter than the paper (luma) around glare.
+pub const HALO_ABOVE_PAPER: f64 = 12.0;
 /// Glare is said to be over the MRZ (or the text) when it covers at least
 /// this share of the MRZ's (the text's) boxes; the MRZ first, as it is what
 /// a check reads.
@@ -36,20 +44,32 @@ pub const GLARE_ZONE_SHARE: f64 = 0.02;
 /// blur of a sixth of the text height brings them above
 /// (docs/documents.md).
 pub const BLUR_MAX: f64 = 0.45;
-/// Text lines lower than this (median box height, pixels) are `too_small`
-/// to read reliably: the recogniser reads 48-pixel lines and an MRZ
-/// character set smaller than this loses characters (docs/documents.md).
-pub const TEXT_MIN_HEIGHT: f64 = 14.0;
+/// The text boxes are scaled to this height (pixels) before the blur is
+/// measured (the recogniser reads lines 48 pixels high; OCR boxes are
+/// about twice the letters' height).
+pub const BLUR_TEXT_PX: f64 = 32.0;
+/// Text lines lower than this (median OCR box height, pixels; a box is
+/// about twice the letters' height) are `too_small` to read: the lowest
+/// text of a specimen whose MRZ was still read exactly measured 7
+/// (docs/documents.md).
+pub const TEXT_MIN_HEIGHT: f64 = 7.0;
+/// A document whose outline covers less than this share of the picture is
+/// `too_small` too: capture SDKs ask for the document to fill the frame,
+/// and a webcam's soft pixels read worse than a scan's (docs/documents.md).
+pub const MIN_FILL: f64 = 0.12;
 /// The document's sides are turned more than this from the picture's axes
 /// (degrees), or ...
-pub const TILT_MAX_DEG: f64 = 20.0;
+pub const TILT_MAX_DEG: f64 = 15.0;
 /// ... its opposite sides differ in length by more than this factor
 /// (photographed at a slant): `tilted`.
 pub const SLANT_MAX_RATIO: f64 = 1.3;
-/// The outline runs along the picture's border over at least this share of
-/// its perimeter: `document_cut_off`.
-pub const CUT_OFF_MIN_BORDER: f64 = 0.03;
-/// A text box within this many pixels of the picture's edge is cut by it.
+/// An outline with one or two of its sides on the picture's border is a
+/// document running off it (`document_cut_off`) when its seen sides lie on
+/// edges over at least this share on average (a weaker outline is more
+/// likely a scan's fold or a printed rule).
+pub const CUT_OFF_MIN_SUPPORT: f64 = 0.75;
+/// A text box within this many pixels of the picture's edge is cut by it
+/// (`document_cut_off`).
 pub const TEXT_EDGE_MARGIN: f32 = 2.0;
 
 /// The measures of one picture.
@@ -128,26 +148,20 @@ pub fn measure(img: &RgbImage, quad: &[[f32; 2]; 4], lines: &[TextLine]) -> Meas
         }
     }
     let median = percentile(&hist, n, 0.5);
-    let paper = median;
-    // Glare: clipped pixels above the document's paper; and how much of
-    // the MRZ's boxes and of the other text boxes it covers.
-    let (mut glare, mut on_mrz, mut on_text) = (0u64, 0u64, 0u64);
+    let glare = glare_spots(img, quad, (x0, y0, x1, y1), median);
+    // How much of the MRZ's boxes and of the other text boxes it covers.
+    let (mut on_mrz, mut on_text) = (0u64, 0u64);
     let (mut mrz_area, mut text_area) = (0u64, 0u64);
     let mrz: Vec<&TextLine> = lines.iter().filter(|l| is_mrz_line(l)).collect();
     let other: Vec<&TextLine> = lines
         .iter()
         .filter(|l| !is_mrz_line(l) && !l.text.is_empty())
         .collect();
+    let bw = x1.saturating_sub(x0);
     for y in y0..y1 {
         for x in x0..x1 {
             let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
-            if !inside(quad, fx, fy) {
-                continue;
-            }
-            let p = img.get_pixel(x, y);
-            let is_glare =
-                p.0.iter().all(|&c| c >= GLARE_MIN_CHANNEL) && luma(p) >= paper + GLARE_ABOVE_PAPER;
-            glare += u64::from(is_glare);
+            let is_glare = glare.mask[((y - y0) * bw + (x - x0)) as usize];
             if mrz.iter().any(|l| in_box(l, fx, fy)) {
                 mrz_area += 1;
                 on_mrz += u64::from(is_glare);
@@ -157,7 +171,11 @@ pub fn measure(img: &RgbImage, quad: &[[f32; 2]; 4], lines: &[TextLine]) -> Meas
             }
         }
     }
-    let glare_share = if n == 0 { 0.0 } else { glare as f64 / n as f64 };
+    let glare_share = if n == 0 {
+        0.0
+    } else {
+        glare.pixels as f64 / n as f64
+    };
     let covers = |g: u64, area: u64| area > 0 && g as f64 >= GLARE_ZONE_SHARE * area as f64;
     let glare_where = if covers(on_mrz, mrz_area) {
         "mrz"
@@ -168,29 +186,41 @@ pub fn measure(img: &RgbImage, quad: &[[f32; 2]; 4], lines: &[TextLine]) -> Meas
     };
     let grey = image::imageops::grayscale(img);
     let text: Vec<&TextLine> = lines.iter().filter(|l| !l.text.is_empty()).collect();
-    let blur = if text.is_empty() {
-        crete_blur(&grey, x0, y0, x1, y1)
-    } else {
-        // Over the text boxes, weighted by their size.
-        let mut sum = 0.0;
-        let mut wsum = 0.0;
-        for l in &text {
-            let (bx0, by0, bx1, by1) = bounds(l, w, h);
-            let area = ((bx1 - bx0) * (by1 - by0)) as f64;
-            if area > 0.0 {
-                sum += crete_blur(&grey, bx0, by0, bx1, by1) * area;
-                wsum += area;
-            }
-        }
-        if wsum > 0.0 {
-            sum / wsum
-        } else {
-            crete_blur(&grey, x0, y0, x1, y1)
-        }
-    };
     let mut heights: Vec<f64> = text.iter().map(|l| l.region.size().1 as f64).collect();
     heights.sort_by(f64::total_cmp);
     let text_height = (!heights.is_empty()).then(|| heights[heights.len() / 2]);
+    let blur = match text_height {
+        None => crete_blur(&grey, x0, y0, x1, y1),
+        Some(th) => {
+            // Over the text boxes at a common text height (blur that hurts
+            // reading is a share of the letters' size), weighted by size.
+            let k = (BLUR_TEXT_PX / th.max(1.0)).clamp(0.25, 4.0);
+            let mut sum = 0.0;
+            let mut wsum = 0.0;
+            for l in &text {
+                let (bx0, by0, bx1, by1) = bounds(l, w, h);
+                let (cw, ch) = (bx1.saturating_sub(bx0), by1.saturating_sub(by0));
+                let (tw, thh) = (
+                    (cw as f64 * k).round() as u32,
+                    (ch as f64 * k).round() as u32,
+                );
+                if tw < 10 || thh < 10 {
+                    continue;
+                }
+                let crop = image::imageops::crop_imm(&grey, bx0, by0, cw, ch).to_image();
+                let scaled =
+                    image::imageops::resize(&crop, tw, thh, image::imageops::FilterType::Triangle);
+                let area = (tw * thh) as f64;
+                sum += crete_blur(&scaled, 0, 0, tw, thh) * area;
+                wsum += area;
+            }
+            if wsum > 0.0 {
+                sum / wsum
+            } else {
+                crete_blur(&grey, x0, y0, x1, y1)
+            }
+        }
+    };
     let (tilt_deg, slant_ratio) = geometry(quad);
     Measures {
         median_luma: median,
@@ -201,6 +231,104 @@ pub fn measure(img: &RgbImage, quad: &[[f32; 2]; 4], lines: &[TextLine]) -> Meas
         tilt_deg,
         slant_ratio,
     }
+}
+
+/// The glare spots over the document's bounding box `(x0, y0, x1, y1)`:
+/// a mask (row-major over the box) and its pixel count.
+struct Glare {
+    mask: Vec<bool>,
+    pixels: u64,
+}
+
+/// Clipped blobs above the paper ([`GLARE_MIN_CHANNEL`],
+/// [`GLARE_ABOVE_PAPER`]) that have a specular halo: the paper in the ring
+/// [`HALO_RING_SHARE`] of the document's size around them (the ring's 75th
+/// percentile of luma: print in the ring is darker) is still
+/// [`HALO_ABOVE_PAPER`] brighter than the document's paper. Light falls off smoothly
+/// around a reflection; around a white printed area (a photo's background,
+/// an unprinted panel) the print or paper begins at once.
+fn glare_spots(img: &RgbImage, quad: &[[f32; 2]; 4], b: (u32, u32, u32, u32), paper: f64) -> Glare {
+    let (x0, y0, x1, y1) = b;
+    let (bw, bh) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
+    let mut mask = vec![false; (bw * bh) as usize];
+    if bw < 4 || bh < 4 {
+        return Glare { mask, pixels: 0 };
+    }
+    let clipped = image::GrayImage::from_fn(bw, bh, |x, y| {
+        let (px, py) = (x + x0, y + y0);
+        let p = img.get_pixel(px, py);
+        let on = inside(quad, px as f32 + 0.5, py as f32 + 0.5)
+            && p.0.iter().all(|&c| c >= GLARE_MIN_CHANNEL)
+            && luma(p) >= paper + GLARE_ABOVE_PAPER;
+        image::Luma([if on { 255 } else { 0 }])
+    });
+    let labels = imageproc::region_labelling::connected_components(
+        &clipped,
+        imageproc::region_labelling::Connectivity::Eight,
+        image::Luma([0u8]),
+    );
+    // Each blob's pixel count and box.
+    let mut blobs: std::collections::HashMap<u32, (u64, u32, u32, u32, u32)> =
+        std::collections::HashMap::new();
+    for (x, y, l) in labels.enumerate_pixels() {
+        if l[0] == 0 {
+            continue;
+        }
+        let e = blobs.entry(l[0]).or_insert((0, x, y, x, y));
+        e.0 += 1;
+        e.1 = e.1.min(x);
+        e.2 = e.2.min(y);
+        e.3 = e.3.max(x);
+        e.4 = e.4.max(y);
+    }
+    let side = bw.min(bh) as f64;
+    let ring = (HALO_RING_SHARE * side).round().clamp(3.0, 60.0) as u32;
+    let min_blob = ((GLARE_MIN_BLOB_SHARE * (bw as f64 * bh as f64)) as u64).max(12);
+    let mut pixels = 0;
+    for (&label, &(count, bx0, by0, bx1, by1)) in &blobs {
+        if count < min_blob {
+            continue;
+        }
+        // The ring: pixels at chessboard distance ring/2..=ring from it.
+        let (rx0, ry0) = (bx0.saturating_sub(ring), by0.saturating_sub(ring));
+        let (rx1, ry1) = ((bx1 + ring + 1).min(bw), (by1 + ring + 1).min(bh));
+        let local = image::GrayImage::from_fn(rx1 - rx0, ry1 - ry0, |x, y| {
+            image::Luma([if labels.get_pixel(x + rx0, y + ry0)[0] == label {
+                255
+            } else {
+                0
+            }])
+        });
+        let dist = imageproc::distance_transform::distance_transform(
+            &local,
+            imageproc::distance_transform::Norm::LInf,
+        );
+        let mut ring_luma = Vec::new();
+        for (x, y, d) in dist.enumerate_pixels() {
+            let d = d[0] as u32;
+            let (px, py) = (x + rx0 + x0, y + ry0 + y0);
+            if d > ring / 2 && d <= ring && inside(quad, px as f32 + 0.5, py as f32 + 0.5) {
+                ring_luma.push(luma(img.get_pixel(px, py)));
+            }
+        }
+        // The ring's paper (its brighter quarter: print in it is darker).
+        ring_luma.sort_by(f64::total_cmp);
+        let ring_paper = ring_luma
+            .get(ring_luma.len() * 3 / 4)
+            .copied()
+            .unwrap_or(0.0);
+        if ring_paper >= paper + HALO_ABOVE_PAPER {
+            pixels += count;
+            for y in by0..=by1 {
+                for x in bx0..=bx1 {
+                    if labels.get_pixel(x, y)[0] == label {
+                        mask[(y * bw + x) as usize] = true;
+                    }
+                }
+            }
+        }
+    }
+    Glare { mask, pixels }
 }
 
 fn bounds(l: &TextLine, w: u32, h: u32) -> (u32, u32, u32, u32) {
@@ -363,18 +491,31 @@ mod tests {
     }
 
     #[test]
-    fn a_clipped_spot_on_a_printed_card_is_glare_and_a_white_page_is_not() {
-        let quad = [[0.0, 0.0], [200.0, 0.0], [200.0, 120.0], [0.0, 120.0]];
-        let mut card = RgbImage::from_pixel(200, 120, image::Rgb([190, 200, 185]));
-        for y in 40..60 {
-            for x in 90..110 {
-                card.put_pixel(x, y, image::Rgb([255, 255, 255]));
+    fn a_reflection_is_glare_and_a_white_panel_or_page_is_not() {
+        let quad = [[0.0, 0.0], [400.0, 0.0], [400.0, 240.0], [0.0, 240.0]];
+        let card = || RgbImage::from_pixel(400, 240, image::Rgb([190, 200, 185]));
+        // A reflection: light added with a smooth fall-off, clipped at its
+        // core.
+        let mut lit = card();
+        for (x, y, p) in lit.enumerate_pixels_mut() {
+            let d2 = (x as f32 - 250.0).powi(2) + (y as f32 - 120.0).powi(2);
+            let g = 150.0 * (-d2 / (2.0 * 20.0f32.powi(2))).exp();
+            for c in &mut p.0 {
+                *c = (*c as f32 + g).min(255.0) as u8;
             }
         }
-        let m = measure(&card, &quad, &[]);
-        assert!((m.glare_share - 400.0 / 24000.0).abs() < 1e-9, "{m:?}");
+        let m = measure(&lit, &quad, &[]);
+        assert!(m.glare_share > 0.005, "{m:?}");
         assert_eq!(m.glare_where, "document");
-        let page = RgbImage::from_pixel(200, 120, image::Rgb([252, 252, 252]));
+        // A white printed panel with a sharp border: not a reflection.
+        let mut panel = card();
+        for y in 60..120 {
+            for x in 40..120 {
+                panel.put_pixel(x, y, image::Rgb([255, 255, 255]));
+            }
+        }
+        assert_eq!(measure(&panel, &quad, &[]).glare_share, 0.0);
+        let page = RgbImage::from_pixel(400, 240, image::Rgb([252, 252, 252]));
         assert_eq!(measure(&page, &quad, &[]).glare_share, 0.0);
     }
 }
