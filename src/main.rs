@@ -250,8 +250,8 @@ fn check_timeout(prompt_timeout: f64) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The session script from the command line.
-fn practice_session(
+/// `practice`'s options that shape the session.
+struct SessionArgs {
     challenges: Option<String>,
     seed: Option<u64>,
     no_intro: bool,
@@ -260,8 +260,20 @@ fn practice_session(
     style: Style,
     no_flash: bool,
     headless: bool,
-    lang: Lang,
-) -> anyhow::Result<SessionConfig> {
+}
+
+/// The session script from the command line.
+fn practice_session(a: SessionArgs, lang: Lang) -> anyhow::Result<SessionConfig> {
+    let SessionArgs {
+        challenges,
+        seed,
+        no_intro,
+        prompt_timeout,
+        strict,
+        style,
+        no_flash,
+        headless,
+    } = a;
     check_timeout(prompt_timeout)?;
     // Given prompts are asked in the order given; otherwise the style's,
     // shuffled (a mixed session draws four of them).
@@ -358,14 +370,16 @@ fn main() -> ExitCode {
             eyes,
             window,
         } => practice_session(
-            challenges,
-            seed,
-            no_intro,
-            prompt_timeout,
-            strict,
-            style_of(style),
-            no_flash,
-            headless,
+            SessionArgs {
+                challenges,
+                seed,
+                no_intro,
+                prompt_timeout,
+                strict,
+                style: style_of(style),
+                no_flash,
+                headless,
+            },
             lang,
         )
         .and_then(|session| {

@@ -77,6 +77,16 @@ pub struct Outline {
     pub on_border: f64,
 }
 
+/// The best quadrilateral so far.
+struct Pick {
+    score: f64,
+    area: f64,
+    corners: [[f32; 2]; 4],
+    lines: [Line; 4],
+    support: f64,
+    border_sides: usize,
+}
+
 /// A line `x cos(a) + y sin(a) = r` (work pixels), or a picture border.
 #[derive(Clone, Copy, Debug)]
 struct Line {
@@ -202,7 +212,7 @@ pub fn find(img: &RgbImage, text: &[[f32; 2]]) -> Option<Outline> {
             sides[k].push((f32::MAX, b));
         }
     }
-    let mut best: Option<(f64, f64, [[f32; 2]; 4], [Line; 4], f64, usize)> = None;
+    let mut best: Option<Pick> = None;
     for t in &sides[0] {
         for r in &sides[1] {
             for b in &sides[2] {
@@ -234,20 +244,30 @@ pub fn find(img: &RgbImage, text: &[[f32; 2]]) -> Option<Outline> {
                         continue;
                     }
                     let area = quad_area(&q);
-                    let better = match &best {
-                        None => true,
-                        Some((bs, ba, ..)) => {
-                            score > bs + 1e-9 || ((score - bs).abs() <= 1e-9 && area < *ba)
-                        }
-                    };
+                    let better = best.as_ref().is_none_or(|b| {
+                        score > b.score + 1e-9 || ((score - b.score).abs() <= 1e-9 && area < b.area)
+                    });
                     if better {
-                        best = Some((score, area, q, ls, seen / n_seen as f64, 4 - n_seen));
+                        best = Some(Pick {
+                            score,
+                            area,
+                            corners: q,
+                            lines: ls,
+                            support: seen / n_seen as f64,
+                            border_sides: 4 - n_seen,
+                        });
                     }
                 }
             }
         }
     }
-    let (_, _, q, ls, support, border_sides) = best?;
+    let Pick {
+        corners: q,
+        lines: ls,
+        support,
+        border_sides,
+        ..
+    } = best?;
     let refined = refine(&ls, &edges)
         .and_then(|r| corners_of(&r))
         .filter(plausible);

@@ -116,14 +116,17 @@ fn scenes(i: usize) -> Vec<(&'static str, Scene)> {
             "tilted",
             Scene {
                 doc_width_share: 0.5,
-                rotate_deg: if i % 2 == 0 { 30.0 } else { -30.0 },
+                rotate_deg: if i.is_multiple_of(2) { 30.0 } else { -30.0 },
                 ..base.clone()
             },
         ),
         (
             "document_cut_off",
             Scene {
-                centre: (if i % 2 == 0 { 0.88 } else { 0.12 }, 0.5 + 0.1 * j(9)),
+                centre: (
+                    if i.is_multiple_of(2) { 0.88 } else { 0.12 },
+                    0.5 + 0.1 * j(9),
+                ),
                 ..base.clone()
             },
         ),

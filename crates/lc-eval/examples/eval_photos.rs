@@ -46,6 +46,10 @@ use liveness_coach::source::{open_path, FrameSource, SourceInfo};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The face-cover networks of the folds, and which fold holds each photo
+/// (set, file, view).
+type Folds = (Vec<ModelFiles>, BTreeMap<(String, String, String), usize>);
+
 /// The codes the table reports, in this order.
 const CODES: [HintCode; 9] = [
     HintCode::TooDark,
@@ -93,7 +97,7 @@ const HELD_FRAMES: u64 = 60;
 struct Run {
     files: ModelFiles,
     /// The fold models (`--cover-folds DIR`) and which photo each did not see.
-    folds: Option<(Vec<ModelFiles>, BTreeMap<(String, String, String), usize>)>,
+    folds: Option<Folds>,
     /// Frames per photo: 1 (a photo) or [`HELD_FRAMES`] (`--as-clip`).
     frames: u64,
 }
@@ -123,11 +127,7 @@ fn with_cover(files: &ModelFiles, cover: Vec<u8>) -> ModelFiles {
 
 /// `DIR/folds.csv` (set, file, reading, fold, source) with `DIR/fold_K.onnx`,
 /// or with `DIR/source_S.onnx` when `by_source` (scripts/train_cover.py).
-fn load_folds(
-    files: &ModelFiles,
-    dir: &Path,
-    by_source: bool,
-) -> Result<(Vec<ModelFiles>, BTreeMap<(String, String, String), usize>)> {
+fn load_folds(files: &ModelFiles, dir: &Path, by_source: bool) -> Result<Folds> {
     let mut models = Vec::new();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     let mut map = BTreeMap::new();

@@ -45,10 +45,12 @@ fn h264(frames: &[Frame], crf: u32, tmp: &std::path::Path) -> Result<Vec<Frame>>
     let y4m = tmp.join("lit.y4m");
     let mp4 = tmp.join("lit.mp4");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&y4m)?);
-    write!(out, "YUV4MPEG2 W{w} H{h} F30:1 Ip A1:1 C444\n")?;
+    writeln!(out, "YUV4MPEG2 W{w} H{h} F30:1 Ip A1:1 C444")?;
     for f in frames {
         out.write_all(b"FRAME\n")?;
-        let mut planes = vec![Vec::with_capacity((w * h) as usize); 3];
+        let mut planes: Vec<Vec<u8>> = (0..3)
+            .map(|_| Vec::with_capacity((w * h) as usize))
+            .collect();
         for p in f.rgb.chunks_exact(3) {
             let [r, g, b] = [p[0], p[1], p[2]].map(|c| c as f32);
             planes[0].push((16.0 + 0.257 * r + 0.504 * g + 0.098 * b).round() as u8);
