@@ -246,7 +246,8 @@ mod tests {
                 ..s.clone()
             },
         );
-        let v = dark.picture.get_pixel(100, 100)[0];
+        // Inside the document (x from 128 to 512 here).
+        let v = dark.picture.get_pixel(200, 200)[0];
         assert!((v as f32 - 45.0).abs() < 12.0, "{v}");
     }
 
