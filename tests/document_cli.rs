@@ -3,28 +3,9 @@
 //! scripts/render-mrz-fixture.py, a face photo) and on broken files. Needs
 //! the OCR models (scripts/convert-ocr-models.sh, run by scripts/setup.sh).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_liveness-coach"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn models_present() -> bool {
-    let ok = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models/ocr/ch_PP-OCRv4_rec_infer.onnx")
-        .is_file();
-    if !ok {
-        eprintln!("skipped: OCR models absent (run scripts/convert-ocr-models.sh)");
-    }
-    ok
-}
+use common::{bin, fixture, issue_codes, ocr_models_present};
 
 fn json_of(args: &[&str]) -> (serde_json::Value, i32) {
     let out = bin()
@@ -38,20 +19,9 @@ fn json_of(args: &[&str]) -> (serde_json::Value, i32) {
     (v, out.status.code().unwrap_or(-1))
 }
 
-fn codes(v: &serde_json::Value) -> Vec<String> {
-    v["issues"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|i| i["code"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[test]
 fn the_utopia_passport_mrz_is_read_checked_and_expired() {
-    if !models_present() {
+    if !ocr_models_present() {
         return;
     }
     let p = fixture("mrz-utopia-td3.png");
@@ -65,14 +35,14 @@ fn the_utopia_passport_mrz_is_read_checked_and_expired() {
     assert_eq!(v["mrz"]["expiry"], "2012-04-15");
     // The number is masked in files unless --show-number.
     assert_eq!(v["mrz"]["document_number"], "*******C3");
-    assert!(codes(&v).contains(&"expired".to_string()), "{v}");
+    assert!(issue_codes(&v).contains(&"expired".to_string()), "{v}");
     assert_eq!(v["verdict"], "would_fail");
     assert_eq!(code, 1);
 }
 
 #[test]
 fn a_date_before_expiry_passes_and_near_it_warns() {
-    if !models_present() {
+    if !ocr_models_present() {
         return;
     }
     let p = fixture("mrz-utopia-td3.png");
@@ -86,19 +56,19 @@ fn a_date_before_expiry_passes_and_near_it_warns() {
     assert_eq!(v["mrz"]["document_number"], "L898902C3");
     assert_eq!(code, 0);
     let (v, _) = json_of(&[p.to_str().expect("path"), "--today", "2012-01-15"]);
-    assert_eq!(codes(&v), vec!["expires_soon".to_string()], "{v}");
+    assert_eq!(issue_codes(&v), vec!["expires_soon".to_string()], "{v}");
     assert_eq!(v["verdict"], "would_pass");
 }
 
 #[test]
 fn a_face_photo_has_no_document() {
-    if !models_present() {
+    if !ocr_models_present() {
         return;
     }
     let p = fixture("astronaut.png");
     let (v, code) = json_of(&[p.to_str().expect("path")]);
     assert_eq!(v["mrz"]["found"], false);
-    assert!(codes(&v).contains(&"no_document".to_string()), "{v}");
+    assert!(issue_codes(&v).contains(&"no_document".to_string()), "{v}");
     assert_eq!(code, 1);
 }
 

@@ -4,25 +4,10 @@
 //! problem built in names its code, the clean photo names none and its
 //! corners are found. Needs the OCR models (scripts/convert-ocr-models.sh).
 
+mod common;
+
+use common::{bin, fixture, issue_codes, ocr_models_present};
 use lc_eval::document::{compose, Scene};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn models_present() -> bool {
-    let ok = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models/ocr/ch_PP-OCRv4_rec_infer.onnx")
-        .is_file();
-    if !ok {
-        eprintln!("skipped: OCR models absent (run scripts/convert-ocr-models.sh)");
-    }
-    ok
-}
 
 const QUALITY: [&str; 6] = [
     "document_cut_off",
@@ -46,7 +31,7 @@ fn judged(tag: &str, scene: &Scene) -> (serde_json::Value, [[f32; 2]; 4]) {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join("photo.png");
     c.picture.save(&path).expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_liveness-coach"))
+    let out = bin()
         .args(["--lang", "en", "document"])
         .arg(&path)
         // Before the specimen's expiry (2012-04-15) and more than six months
@@ -60,17 +45,6 @@ fn judged(tag: &str, scene: &Scene) -> (serde_json::Value, [[f32; 2]; 4]) {
     (v, c.corners)
 }
 
-fn codes(v: &serde_json::Value) -> Vec<String> {
-    v["issues"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|i| i["code"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn base() -> Scene {
     Scene {
         doc_width_share: 0.62,
@@ -82,11 +56,11 @@ fn base() -> Scene {
 
 #[test]
 fn a_clean_photo_on_a_table_is_found_and_names_no_quality_problem() {
-    if !models_present() {
+    if !ocr_models_present() {
         return;
     }
     let (v, truth) = judged("clean", &base());
-    let said = codes(&v);
+    let said = issue_codes(&v);
     for q in QUALITY {
         assert!(
             !said.iter().any(|c| c == q),
@@ -115,7 +89,7 @@ fn a_clean_photo_on_a_table_is_found_and_names_no_quality_problem() {
 
 #[test]
 fn glare_on_the_document_is_named_with_where_it_is() {
-    if !models_present() {
+    if !ocr_models_present() {
         return;
     }
     // A spot over the MRZ's lines (the lower third of the specimen).
@@ -137,7 +111,7 @@ fn glare_on_the_document_is_named_with_where_it_is() {
 
 #[test]
 fn a_blurred_photo_is_blurry() {
-    if !models_present() {
+    if !ocr_models_present() {
         return;
     }
     // The specimen's letters are a twelfth of its height, not the twentieth
@@ -147,12 +121,12 @@ fn a_blurred_photo_is_blurry() {
         ..base()
     };
     let (v, _) = judged("blur", &scene);
-    assert!(codes(&v).iter().any(|c| c == "blurry"), "{v}");
+    assert!(issue_codes(&v).iter().any(|c| c == "blurry"), "{v}");
 }
 
 #[test]
 fn a_document_running_off_the_picture_is_cut_off() {
-    if !models_present() {
+    if !ocr_models_present() {
         return;
     }
     let scene = Scene {
@@ -160,12 +134,15 @@ fn a_document_running_off_the_picture_is_cut_off() {
         ..base()
     };
     let (v, _) = judged("cut", &scene);
-    assert!(codes(&v).iter().any(|c| c == "document_cut_off"), "{v}");
+    assert!(
+        issue_codes(&v).iter().any(|c| c == "document_cut_off"),
+        "{v}"
+    );
 }
 
 #[test]
 fn a_dark_room_is_too_dark() {
-    if !models_present() {
+    if !ocr_models_present() {
         return;
     }
     let scene = Scene {
@@ -173,5 +150,5 @@ fn a_dark_room_is_too_dark() {
         ..base()
     };
     let (v, _) = judged("dark", &scene);
-    assert!(codes(&v).iter().any(|c| c == "too_dark"), "{v}");
+    assert!(issue_codes(&v).iter().any(|c| c == "too_dark"), "{v}");
 }

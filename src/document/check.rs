@@ -347,22 +347,7 @@ pub fn assess(
                     place: Some("mrz"),
                 });
             }
-            if let Some(exp) = m.expiry {
-                let days = days_between(today, exp) as f64;
-                match expiry_status(exp, today) {
-                    ExpiryStatus::Expired => issues.push(Issue {
-                        code: DocIssue::Expired,
-                        value: -days,
-                        place: Some("mrz"),
-                    }),
-                    ExpiryStatus::ExpiresSoon => issues.push(Issue {
-                        code: DocIssue::ExpiresSoon,
-                        value: days,
-                        place: Some("mrz"),
-                    }),
-                    ExpiryStatus::Valid => {}
-                }
-            }
+            issues.extend(m.expiry.and_then(|exp| expiry_issue(exp, today, "mrz")));
             if located.kind.is_none() {
                 located.kind = Some(kind_name(m));
             }
@@ -388,22 +373,12 @@ pub fn assess(
                 });
             }
         }
-        if let Some(exp) = c.validity.as_ref().and_then(|v| v.until) {
-            let days = days_between(today, exp) as f64;
-            match expiry_status(exp, today) {
-                ExpiryStatus::Expired => issues.push(Issue {
-                    code: DocIssue::Expired,
-                    value: -days,
-                    place: Some("text"),
-                }),
-                ExpiryStatus::ExpiresSoon => issues.push(Issue {
-                    code: DocIssue::ExpiresSoon,
-                    value: days,
-                    place: Some("text"),
-                }),
-                ExpiryStatus::Valid => {}
-            }
-        }
+        issues.extend(
+            c.validity
+                .as_ref()
+                .and_then(|v| v.until)
+                .and_then(|exp| expiry_issue(exp, today, "text")),
+        );
         // Found after all: the no_document said above was wrong.
         issues.retain(|i| i.code != DocIssue::NoDocument);
     }
@@ -418,6 +393,25 @@ pub fn assess(
         issues,
         name,
         text_lines: text_lines(lines),
+    }
+}
+
+/// `expired` (value: days since) or `expires_soon` (days left) for an
+/// expiry date printed at `place`; `None` while it is valid.
+fn expiry_issue(exp: Date, today: Date, place: &'static str) -> Option<Issue> {
+    let days = days_between(today, exp) as f64;
+    match expiry_status(exp, today) {
+        ExpiryStatus::Expired => Some(Issue {
+            code: DocIssue::Expired,
+            value: -days,
+            place: Some(place),
+        }),
+        ExpiryStatus::ExpiresSoon => Some(Issue {
+            code: DocIssue::ExpiresSoon,
+            value: days,
+            place: Some(place),
+        }),
+        ExpiryStatus::Valid => None,
     }
 }
 

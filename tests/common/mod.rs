@@ -14,6 +14,30 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Whether the OCR models the `document` command needs are installed; a
+/// message saying the test is skipped when not.
+pub fn ocr_models_present() -> bool {
+    let ok = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models/ocr/ch_PP-OCRv4_rec_infer.onnx")
+        .is_file();
+    if !ok {
+        eprintln!("skipped: OCR models absent (run scripts/convert-ocr-models.sh)");
+    }
+    ok
+}
+
+/// The issue codes of a `document` JSON.
+pub fn issue_codes(v: &serde_json::Value) -> Vec<String> {
+    v["issues"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| i["code"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// `../shared/eval/SUB` beside the project, or `None` with a message saying
 /// the test is skipped.
 pub fn eval_dir(sub: &str, test: &str) -> Option<PathBuf> {
