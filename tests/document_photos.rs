@@ -8,15 +8,7 @@ mod common;
 
 use common::{bin, fixture, issue_codes, ocr_models_present};
 use lc_eval::document::{compose, Scene};
-
-const QUALITY: [&str; 6] = [
-    "document_cut_off",
-    "glare",
-    "blurry",
-    "too_dark",
-    "too_small",
-    "tilted",
-];
+use liveness_coach::document::check::DocIssue;
 
 /// The document on the table as `scene` says, judged: (JSON, true corners).
 fn judged(tag: &str, scene: &Scene) -> (serde_json::Value, [[f32; 2]; 4]) {
@@ -61,7 +53,7 @@ fn a_clean_photo_on_a_table_is_found_and_names_no_quality_problem() {
     }
     let (v, truth) = judged("clean", &base());
     let said = issue_codes(&v);
-    for q in QUALITY {
+    for q in DocIssue::QUALITY.map(DocIssue::code) {
         assert!(
             !said.iter().any(|c| c == q),
             "{q} on a clean photo: {said:?}"

@@ -60,6 +60,17 @@ pub enum DocIssue {
 }
 
 impl DocIssue {
+    /// The codes of the photo's quality (`quality`), as opposed to what the
+    /// document says.
+    pub const QUALITY: [DocIssue; 6] = [
+        DocIssue::DocumentCutOff,
+        DocIssue::Glare,
+        DocIssue::Blurry,
+        DocIssue::TooDark,
+        DocIssue::TooSmall,
+        DocIssue::Tilted,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             DocIssue::NoDocument => "no_document",

@@ -522,24 +522,6 @@ pub fn quad_area(q: &[[f32; 2]; 4]) -> f64 {
     (s / 2.0).abs()
 }
 
-/// Corners clockwise on screen (y down) starting from the one nearest the
-/// top left (smallest x + y).
-pub fn order_corners(q: [[f32; 2]; 4]) -> [[f32; 2]; 4] {
-    let cx = q.iter().map(|p| p[0]).sum::<f32>() / 4.0;
-    let cy = q.iter().map(|p| p[1]).sum::<f32>() / 4.0;
-    let mut v = q.to_vec();
-    // Angle from the centre; with y down, increasing atan2 is clockwise.
-    v.sort_by(|a, b| {
-        (a[1] - cy)
-            .atan2(a[0] - cx)
-            .total_cmp(&(b[1] - cy).atan2(b[0] - cx))
-    });
-    let start = (0..4)
-        .min_by(|&i, &j| (v[i][0] + v[i][1]).total_cmp(&(v[j][0] + v[j][1])))
-        .unwrap_or(0);
-    [0, 1, 2, 3].map(|k| v[(start + k) % 4])
-}
-
 /// Mean distance between matching corners (pixels): the finder's error
 /// against a known outline.
 pub fn corner_error(a: &[[f32; 2]; 4], b: &[[f32; 2]; 4]) -> f64 {
@@ -651,11 +633,5 @@ mod tests {
         assert_eq!(find(&img, &text), None);
         assert_eq!(find(&RgbImage::new(3, 3), &text), None);
         assert_eq!(find(&img, &[]), None);
-    }
-
-    #[test]
-    fn corners_come_clockwise_from_the_top_left() {
-        let q = order_corners([[10.0, 90.0], [90.0, 10.0], [10.0, 10.0], [90.0, 90.0]]);
-        assert_eq!(q, [[10.0, 10.0], [90.0, 10.0], [90.0, 90.0], [10.0, 90.0]]);
     }
 }

@@ -7,6 +7,7 @@
 //! specimens and on alterations with known truth (docs/documents.md,
 //! `cargo run --release --example eval_documents`).
 
+use super::find::inside;
 use super::ocr::TextLine;
 use image::RgbImage;
 
@@ -101,14 +102,6 @@ pub struct Measures {
     pub slant_ratio: f64,
 }
 
-/// Inside a convex quadrilateral given clockwise on screen.
-pub fn inside(q: &[[f32; 2]; 4], x: f32, y: f32) -> bool {
-    (0..4).all(|i| {
-        let (a, b) = (q[i], q[(i + 1) % 4]);
-        (b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]) >= 0.0
-    })
-}
-
 fn luma(p: &image::Rgb<u8>) -> f64 {
     0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64
 }
@@ -121,7 +114,7 @@ fn in_box(l: &TextLine, x: f32, y: f32) -> bool {
         [c[2].0, c[2].1],
         [c[3].0, c[3].1],
     ];
-    inside(&q, x, y)
+    inside(&q, [x, y])
 }
 
 /// An MRZ line as read, even half spoiled: at least this many of its
@@ -153,7 +146,7 @@ pub fn measure(img: &RgbImage, quad: &[[f32; 2]; 4], lines: &[TextLine]) -> Meas
     let (mut n, mut n_unclipped) = (0u64, 0u64);
     for y in y0..y1 {
         for x in x0..x1 {
-            if inside(quad, x as f32 + 0.5, y as f32 + 0.5) {
+            if inside(quad, [x as f32 + 0.5, y as f32 + 0.5]) {
                 let p = img.get_pixel(x, y);
                 let v = luma(p).round().clamp(0.0, 255.0) as usize;
                 hist[v] += 1;
@@ -285,7 +278,7 @@ fn glare_spots(img: &RgbImage, quad: &[[f32; 2]; 4], b: (u32, u32, u32, u32), pa
     let clipped = image::GrayImage::from_fn(bw, bh, |x, y| {
         let (px, py) = (x + x0, y + y0);
         let p = img.get_pixel(px, py);
-        let on = inside(quad, px as f32 + 0.5, py as f32 + 0.5)
+        let on = inside(quad, [px as f32 + 0.5, py as f32 + 0.5])
             && p.0.iter().all(|&c| c >= GLARE_MIN_CHANNEL)
             && luma(p) >= paper + GLARE_ABOVE_PAPER;
         image::Luma([if on { 255 } else { 0 }])
@@ -335,7 +328,7 @@ fn glare_spots(img: &RgbImage, quad: &[[f32; 2]; 4], b: (u32, u32, u32, u32), pa
         for (x, y, d) in dist.enumerate_pixels() {
             let d = d[0] as u32;
             let (px, py) = (x + rx0 + x0, y + ry0 + y0);
-            if d > ring / 2 && d <= ring && inside(quad, px as f32 + 0.5, py as f32 + 0.5) {
+            if d > ring / 2 && d <= ring && inside(quad, [px as f32 + 0.5, py as f32 + 0.5]) {
                 ring_luma.push(luma(img.get_pixel(px, py)));
             }
         }

@@ -15,21 +15,29 @@ use anyhow::{Context, Result};
 use lc_eval::document::{compose, cut_off, Scene};
 use lc_eval::photos::{col, read_csv, yes_no};
 use liveness_coach::cmd::document::{judge_image, load_ocr, load_picture, Judged};
+use liveness_coach::document::check::DocIssue;
 use liveness_coach::document::date::Date;
 use liveness_coach::document::find::corner_error;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-const CODES: [&str; 7] = [
-    "document_cut_off",
-    "glare",
-    "blurry",
-    "too_dark",
-    "too_small",
-    "tilted",
-    "no_document",
-];
+/// The quality codes and `no_document`: what is scored.
+fn scored_codes() -> Vec<&'static str> {
+    DocIssue::QUALITY
+        .iter()
+        .chain(&[DocIssue::NoDocument])
+        .map(|c| c.code())
+        .collect()
+}
+
+/// The MRZ lines read, joined as labels.csv writes them.
+fn mrz_read(j: &Judged) -> String {
+    j.assessment
+        .mrz()
+        .map(|m| m.lines.join("|"))
+        .unwrap_or_default()
+}
 
 /// One judged picture: which half, what it truly shows, what was said.
 struct Row {
@@ -181,14 +189,7 @@ fn main() -> Result<()> {
         truth.insert("too_small", None);
         truth.insert("tilted", None);
         truth.insert("no_document", Some(false));
-        let mrz = (!mrz_truth.is_empty()).then(|| {
-            let read = j
-                .assessment
-                .mrz()
-                .map(|m| m.lines.join("|"))
-                .unwrap_or_default();
-            (mrz_truth.clone(), read)
-        });
+        let mrz = (!mrz_truth.is_empty()).then(|| (mrz_truth.clone(), mrz_read(&j)));
         eprintln!("real {set}/{file}: {:?}", codes(&j));
         rows.push(Row {
             half,
@@ -214,7 +215,7 @@ fn main() -> Result<()> {
             let name = format!("{set}/{file}#{sname}");
             let j = judge_image(&mut ocr, &c.picture, Path::new(&name), today, None)?;
             let mut truth = BTreeMap::new();
-            for code in CODES {
+            for code in scored_codes() {
                 truth.insert(code, Some(code == sname));
             }
             truth.insert("document_cut_off", Some(cut_off(&scene, &c.corners)));
@@ -228,14 +229,8 @@ fn main() -> Result<()> {
                 }
                 _ => None,
             };
-            let mrz = (!mrz_truth.is_empty() && matches!(sname, "clean" | "tilted")).then(|| {
-                let read = j
-                    .assessment
-                    .mrz()
-                    .map(|m| m.lines.join("|"))
-                    .unwrap_or_default();
-                (mrz_truth.clone(), read)
-            });
+            let mrz = (!mrz_truth.is_empty() && matches!(sname, "clean" | "tilted"))
+                .then(|| (mrz_truth.clone(), mrz_read(&j)));
             eprintln!(
                 "built {name}: {:?} corner err {corner_err:?} text {:.1}px",
                 codes(&j),
@@ -288,7 +283,7 @@ fn main() -> Result<()> {
     }
     println!("| code | half | real P | real R (pos) | built P | built R (pos) |");
     println!("|---|---|---|---|---|---|");
-    for code in CODES {
+    for code in scored_codes() {
         for half in 0..2 {
             let mut cells = Vec::new();
             for kind in ["real", "built"] {
