@@ -106,7 +106,7 @@ impl Analyzer {
             .glasses
             .push(frame.time_s, rec.occlusion.as_ref().map(|o| o.glasses()));
         obs.finished(Stage::Measure);
-        let events = self.events.push(&Signals::from(&rec));
+        let events = self.events.push(&Signals::measure(&rec, frame.height));
         if rec.face {
             rec.eye_open_level = self.events.blink.open_level;
             rec.neutral_yaw_deg = self.events.head.yaw.value;

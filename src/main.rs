@@ -73,7 +73,8 @@ enum Command {
         #[arg(long, requires = "report")]
         frames: bool,
         /// The prompts the check asked, in order, comma-separated (blink, turn_left, turn_right,
-        /// nod): each is judged as `practice` would.
+        /// nod, open_mouth, shake, look_up, look_down, move_closer): each is judged as
+        /// `practice` would.
         #[arg(long, value_name = "LIST")]
         challenges: Option<String>,
         /// Time limit of each prompt given with --challenges, in seconds.

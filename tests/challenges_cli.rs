@@ -213,6 +213,25 @@ fn zoomed(test: &str, name: &str, z: &str) -> Option<String> {
     Some(out.display().to_string())
 }
 
+/// The kinds of the events `analyze` lists for `clip`.
+fn event_kinds(clip: &str, name: &str) -> Vec<String> {
+    let json = tmp(name);
+    let out = run(&["analyze", clip, "--json", &json.display().to_string(), "-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("analysis written")).expect("json");
+    doc["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["kind"].as_str().map(String::from))
+        .collect()
+}
+
 /// Coming closer steadily (the face grows from 0.24 to 0.85 of the frame
 /// over 2.2 s, at most 1.12 times in any 0.2 s) fills the oval and passes;
 /// a sudden jump to the same size is too fast (a try coached, a failure
@@ -229,6 +248,14 @@ fn moving_closer_steadily_passes_and_a_jump_does_not() {
     let Some(jump) = zoomed(test, "jump.y4m", "if(lt(it\\,1)\\,1\\,3.4)") else {
         return;
     };
+    // Outside a prompt, `analyze` lists the steady approach among the
+    // clip's events (once), and the jump not (the person also blinks).
+    let approaches = |clip: &str, name: &str| {
+        let kinds = event_kinds(clip, name);
+        kinds.iter().filter(|k| *k == "move_closer").count()
+    };
+    assert_eq!(approaches(&steady, "closer-analysis.json"), 1);
+    assert_eq!(approaches(&jump, "jump-analysis.json"), 0);
     let doc = practice(&jump, "jump.json", &ask);
     assert_eq!(
         verdicts(&doc),

@@ -17,6 +17,7 @@
 //! | [`MOVE_CLOSER_FILL`] | face 0.75 of the frame high | the largest face in the project's webcam footage (0.77), under `framing::TOO_LARGE` |
 //! | [`MOVE_CLOSER_GROWTH`], [`MOVE_CLOSER_HOLD_S`] | 1.25 times, 0.5 s | an approach, not a person already close; a hold as AWS and FaceTec ask |
 //! | [`MOVE_CLOSER_JUMP`] | 1.2 times in 0.2 s | a steady approach from 0.45 to 0.75 of the frame in 1 s grows 1.11 times in 0.2 s |
+//! | [`MOVE_CLOSER_WINDOW_S`], [`MOVE_CLOSER_GAP_S`] | 8 s, 0.5 s | an approach grows within a prompt's time limit (`session::PROMPT_TIMEOUT_S`); a face lost longer than the judge's face-lost time ends it |
 //! | [`RISE_MAX_S`] | 2 s | head-dev's and talking-face's movements rise from half the minimum to the minimum in at most 0.9 s (`measure_head`); still heads drift that far over many seconds |
 //!
 //! docs/head-pose.md gives the measurements and the commands that reproduce
@@ -86,6 +87,12 @@ pub const MOVE_CLOSER_HOLD_S: f64 = 0.5;
 /// over 1 s grows 1.11 times in any 0.2 s.
 pub const MOVE_CLOSER_JUMP: f32 = 1.2;
 pub const MOVE_CLOSER_JUMP_S: f64 = 0.2;
+/// An approach is measured from the smallest the face was within this
+/// time: the prompt's own time limit (`session::PROMPT_TIMEOUT_S`).
+pub const MOVE_CLOSER_WINDOW_S: f64 = 8.0;
+/// A face missing longer than this ends an approach (the next one starts
+/// when it is back).
+pub const MOVE_CLOSER_GAP_S: f64 = 0.5;
 
 /// The least size of a movement of `kind`, in its own unit (degrees; the
 /// mouth's rise above its closed level; a blink's closure).

@@ -366,6 +366,7 @@ mod tests {
                     eyes: Some((e, e * 1.02)),
                     pose: Some((1.0, pitch(i), 0.0)),
                     mouth: None,
+                    face_size: None,
                 }
             })
             .collect()

@@ -375,6 +375,7 @@ mod tests {
                     eyes: Some((0.3, 0.3)),
                     pose: Some((yaw(t) + jitter, pitch(t) + jitter, 0.0)),
                     mouth: None,
+                    face_size: None,
                 }
             })
             .collect()

@@ -1,5 +1,5 @@
 //! Prompt events from the per-frame signals: blinks, head turns, nods,
-//! looks up and down, shakes and open mouths.
+//! looks up and down, shakes, open mouths and approaches (`move_closer`).
 //!
 //! Each detector is a small state machine fed one frame at a time; they
 //! learn the person's own open-eye level and neutral pose as the clip runs
@@ -7,6 +7,7 @@
 //! means for everybody.
 
 pub mod acceptance;
+pub mod approach;
 pub mod blink;
 pub mod head;
 pub mod mouth;
@@ -62,6 +63,9 @@ pub struct Signals {
     pub pose: Option<(f32, f32, f32)>,
     /// Mouth aspect ratio.
     pub mouth: Option<f32>,
+    /// Face box height (from the landmarks) over the frame height. The
+    /// record does not know the frame's size: see [`Signals::measure`].
+    pub face_size: Option<f32>,
 }
 
 impl From<&FrameRecord> for Signals {
@@ -75,6 +79,21 @@ impl From<&FrameRecord> for Signals {
                 _ => None,
             },
             mouth: r.mouth_open,
+            face_size: None,
+        }
+    }
+}
+
+impl Signals {
+    /// The signals of a record of a frame `frame_height` pixels high.
+    pub fn measure(r: &FrameRecord, frame_height: u32) -> Signals {
+        let face_size = r
+            .face_box
+            .map(|b| (b[3] - b[1]) / frame_height as f32)
+            .filter(|v| v.is_finite() && *v > 0.0);
+        Signals {
+            face_size,
+            ..Signals::from(r)
         }
     }
 }
@@ -85,6 +104,7 @@ pub struct EventTracker {
     pub blink: blink::BlinkDetector,
     pub head: head::HeadDetector,
     pub mouth: mouth::MouthDetector,
+    pub approach: approach::ApproachDetector,
     /// Head movements that came back on the last frame but did not count
     /// (too small, too long, drifts): what a coach explains after a failed prompt.
     pub near_misses: Vec<Attempt>,
@@ -94,6 +114,7 @@ impl EventTracker {
     /// Feeds one frame; returns the events that completed on it.
     pub fn push(&mut self, s: &Signals) -> Vec<Event> {
         let mut out = self.blink.push(s);
+        out.extend(self.approach.push(s));
         self.near_misses.clear();
         for a in self
             .head

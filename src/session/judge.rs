@@ -14,6 +14,7 @@
 //! A strict judge ([`Judge::strict`]) fails at the first too-fast or
 //! too-slow movement instead, for people whose real check works that way.
 
+use crate::events::approach::{Approach, Step};
 use crate::events::{Attempt, Outcome};
 
 use crate::record::{Event, EventKind};
@@ -158,16 +159,6 @@ pub struct Judge {
     approach: Approach,
 }
 
-#[derive(Clone, Debug, Default)]
-struct Approach {
-    start: Option<f32>,
-    recent: std::collections::VecDeque<(f64, f32)>,
-    filled_since: Option<f64>,
-    /// A jump was seen (coached: the approach starts again).
-    jumped: bool,
-    largest: f32,
-}
-
 /// Whether a movement of `seen` is the other way from the prompt `asked`.
 fn opposite(asked: EventKind, seen: EventKind) -> bool {
     use EventKind as K;
@@ -272,62 +263,28 @@ impl Judge {
     }
 
     /// `move_closer`: the face grows steadily to fill the large oval, then
-    /// holds (`acceptance::MOVE_CLOSER_*`). A jump is a too-fast try (strict:
-    /// a failure); time running out before the oval is filled is
+    /// holds (`events::approach`, `acceptance::MOVE_CLOSER_*`). A jump is a
+    /// too-fast try (strict: a failure; coached: the approach is measured
+    /// again from there); time running out before the oval is filled is
     /// `not_close_enough`, or `too_fast` when the only approach was a jump.
     fn approach(&mut self, m: &Moment) -> Option<PromptResult> {
-        use crate::events::acceptance::{
-            MOVE_CLOSER_FILL, MOVE_CLOSER_GROWTH, MOVE_CLOSER_HOLD_S, MOVE_CLOSER_JUMP,
-            MOVE_CLOSER_JUMP_S,
-        };
         let t = m.time_s;
-        if let Some(size) = m.face_size.filter(|v| v.is_finite() && *v > 0.0) {
-            let a = &mut self.approach;
-            a.largest = a.largest.max(size);
-            while a
-                .recent
-                .front()
-                .is_some_and(|(t0, _)| t - t0 > MOVE_CLOSER_JUMP_S)
-            {
-                a.recent.pop_front();
-            }
-            let smallest = a.recent.iter().map(|r| r.1).fold(f32::INFINITY, f32::min);
-            let from = a.recent.front().map_or(t, |r| r.0);
-            a.recent.push_back((t, size));
-            // The smallest the face has been since the prompt (or the last
-            // jump): the approach is measured from there.
-            let low = a.start.map_or(size, |v| v.min(size));
-            a.start = Some(low);
-            if size > smallest * MOVE_CLOSER_JUMP {
-                let tr = Try {
+        match self.approach.push(t, m.index, m.face_size) {
+            Step::Jumped { from_s, size } => {
+                self.tries.push(Try {
                     reason: FailReason::TooFast,
-                    start_s: from,
+                    start_s: from_s,
                     end_s: t,
                     magnitude: size,
-                };
-                self.tries.push(tr);
+                });
                 if self.strict {
                     return Some(self.result(m, Some(FailReason::TooFast), None, Some(size)));
                 }
-                // Coached: go back and come again, steadily.
-                let a = &mut self.approach;
-                a.jumped = true;
-                a.start = Some(size);
-                a.recent.clear();
-                a.recent.push_back((t, size));
-                a.filled_since = None;
-            } else {
-                let filled = size >= MOVE_CLOSER_FILL && size >= low * MOVE_CLOSER_GROWTH;
-                let a = &mut self.approach;
-                match (filled, a.filled_since) {
-                    (true, None) => a.filled_since = Some(t),
-                    (true, Some(since)) if t - since >= MOVE_CLOSER_HOLD_S => {
-                        return Some(self.result(m, None, Some(t - self.start_s), Some(size)));
-                    }
-                    (false, _) => a.filled_since = None,
-                    _ => {}
-                }
             }
+            Step::Filled { size, .. } => {
+                return Some(self.result(m, None, Some(t - self.start_s), Some(size)));
+            }
+            Step::Nothing => {}
         }
         if t - self.start_s >= self.timeout_s {
             let reason = match self.tries.last() {
