@@ -221,10 +221,9 @@ mod tests {
         let mut s = series(0.45, 0.8, 2.0, 3.0);
         let back = series(0.8, 0.5, 2.0, 1.0);
         let again = series(0.5, 0.8, 2.0, 1.0);
-        let mut i = s.len() as u64;
-        for x in back.into_iter().chain(again) {
+        let first = s.len() as u64;
+        for (i, x) in (first..).zip(back.into_iter().chain(again)) {
             s.push(at(i, 30.0, x.face_size.unwrap_or(0.0)));
-            i += 1;
         }
         assert_eq!(events(&s).len(), 2);
     }
