@@ -35,6 +35,9 @@ pub enum Stage {
     Detect,
     /// The 468-point mesh network.
     Mesh,
+    /// The face-cover network (mask, hand, glasses...; `cover`), its crop
+    /// included: a few times a second.
+    Cover,
     /// The iris network, both eyes.
     Iris,
     /// Eye openness, head pose and the other per-frame measures.
@@ -48,11 +51,12 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 9] = [
+    pub const ALL: [Stage; 10] = [
         Stage::Decode,
         Stage::Crop,
         Stage::Detect,
         Stage::Mesh,
+        Stage::Cover,
         Stage::Iris,
         Stage::Measure,
         Stage::Events,
@@ -66,6 +70,7 @@ impl Stage {
             Stage::Crop => "crop",
             Stage::Detect => "detect",
             Stage::Mesh => "mesh",
+            Stage::Cover => "cover",
             Stage::Iris => "iris",
             Stage::Measure => "measure",
             Stage::Events => "events",
@@ -300,6 +305,7 @@ impl Perception {
                 Some(c)
             }
         };
+        obs.finished(Stage::Cover);
         let masked_face = cover.is_some_and(|c| c.is_face() && c.mask());
         if !finite || (m.presence < MIN_PRESENCE && !masked_face) {
             self.track = None;
