@@ -14,6 +14,7 @@ pub mod check;
 pub mod cnid;
 pub mod date;
 pub mod find;
+pub mod guide;
 pub mod mrz;
 pub mod names;
 pub mod ocr;
