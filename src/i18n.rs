@@ -427,6 +427,15 @@ messages! {
     DocWhereMrz => "over the machine-readable zone", "机读区上";
     DocWhereText => "over the text", "文字上";
     DocWhereDocument => "on the document", "证件上";
+    DocGuidePlace => "Hold your document inside the frame", "请把证件放在框内";
+    DocGuidePlaceSub => "The page with the photo, flat, text facing the camera", "有照片的一面，平放，文字朝向摄像头";
+    DocGuideHold => "Hold still: taking the picture", "请保持不动：正在拍照";
+    DocGuideTaken => "Picture taken", "已拍照";
+    DocGuideKeys => "R: take another picture  ·  Q: quit", "R：重新拍照  ·  Q：退出";
+    DocGuideLooks => "{n} looks per second", "每秒检查 {n} 次";
+    DocGuideNotTaken => "No picture was taken: {why}", "没有拍照：{why}";
+    DocGuideStreamEnded => "the input ended before the document could be taken", "拍到证件之前输入已结束";
+    DocGuideSaved => "Picture saved to {path}", "照片已保存到 {path}";
 }
 
 #[cfg(test)]

@@ -165,8 +165,25 @@ enum Command {
     /// name as the document writes it, and the expiry date. Exit 0 when every photo would pass,
     /// 1 when one would fail.
     Document {
-        #[arg(value_name = "INPUT", required = true, num_args = 1..)]
+        /// Photos of the document (or use --camera / --source for the live guide).
+        #[arg(value_name = "INPUT", num_args = 1.., required_unless_present_any = ["camera", "source"])]
         inputs: Vec<PathBuf>,
+        /// The live guide: a window over this camera with a card-shaped frame; it says what to
+        /// change and takes the picture itself when a check would accept it.
+        #[arg(long, value_name = "N", conflicts_with = "inputs")]
+        camera: Option<u32>,
+        /// The live guide over a recording instead of the camera (played at its own frame rate).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["inputs", "camera"])]
+        source: Option<String>,
+        /// No window: guide the recording given with --source and print what it says.
+        #[arg(long, requires = "source")]
+        headless: bool,
+        /// Save the picture the live guide takes to PATH (PNG). Nothing is saved without it.
+        #[arg(long, value_name = "PATH")]
+        save: Option<PathBuf>,
+        /// Window size of the live guide, WIDTHxHEIGHT.
+        #[arg(long, value_name = "WxH", default_value = "960x720", value_parser = parse_size)]
+        window: (usize, usize),
         /// Write the result as JSON to PATH (`-` for standard output); several photos give one
         /// object with a `documents` list.
         #[arg(long, value_name = "PATH")]
@@ -417,7 +434,20 @@ fn main() -> ExitCode {
             lang,
         }),
         Command::Document {
+            camera,
+            source,
+            save,
+            ..
+        } if save.is_some() && camera.is_none() && source.is_none() => Err(anyhow::anyhow!(
+            "--save keeps the picture the live guide takes: use it with --camera N or --source FILE"
+        )),
+        Command::Document {
             inputs,
+            camera,
+            source,
+            headless,
+            save,
+            window,
             json,
             report,
             name,
@@ -433,6 +463,13 @@ fn main() -> ExitCode {
             ocr_models,
             today,
             lang,
+            live: (camera.is_some() || source.is_some()).then(|| cmd::document_live::LiveOptions {
+                camera: camera.unwrap_or(0),
+                source,
+                headless,
+                save,
+                window,
+            }),
         }),
         Command::Cameras => cmd::cameras(),
         Command::Bench {

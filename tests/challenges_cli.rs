@@ -4,7 +4,6 @@
 mod common;
 use common::*;
 use serde_json::Value;
-use std::path::PathBuf;
 
 /// One still of the Yale face database as an RGB image of even height.
 fn yale(test: &str, name: &str) -> Option<image::RgbImage> {
@@ -14,22 +13,6 @@ fn yale(test: &str, name: &str) -> Option<image::RgbImage> {
         .to_rgb8();
     let (w, h) = (img.width() & !1, img.height() & !1);
     Some(image::imageops::crop_imm(&img, 0, 0, w, h).to_image())
-}
-
-/// A Y4M clip of stills held for the given numbers of frames, at 30 fps.
-fn clip_of_stills(name: &str, stills: &[(&image::RgbImage, usize)]) -> PathBuf {
-    let mut out = Vec::new();
-    for (i, (img, n)) in stills.iter().enumerate() {
-        let one = y4m_of(img, *n, 30);
-        let body = one
-            .iter()
-            .position(|b| *b == b'\n')
-            .map_or(0, |p| if i == 0 { 0 } else { p + 1 });
-        out.extend_from_slice(&one[body..]);
-    }
-    let path = tmp(name);
-    std::fs::write(&path, out).expect("write clip");
-    path
 }
 
 fn practice(clip: &str, name: &str, extra: &[&str]) -> Value {
@@ -61,6 +44,7 @@ fn a_real_open_mouth_passes_and_a_smile_does_not() {
             let clip = clip_of_stills(
                 &format!("{subject}-{passes}.y4m"),
                 &[(&normal, 45), (face, 30), (&normal, 60)],
+                30,
             );
             let doc = practice(
                 clip.to_str().expect("path"),

@@ -32,6 +32,8 @@ pub struct DocumentArgs {
     /// Judge expiry as on this day (default: today, UTC).
     pub today: Option<Date>,
     pub lang: Lang,
+    /// `--camera` / `--source`: the live guide instead of photo files.
+    pub live: Option<super::document_live::LiveOptions>,
 }
 
 /// One picture read and judged, with the time each OCR stage took.
@@ -166,24 +168,41 @@ fn json_bytes(judged: &[Judged], show_number: bool, today: Date) -> Result<Vec<u
 
 /// Runs the command; `Ok(true)` when every picture would pass.
 pub fn run(args: &DocumentArgs) -> Result<bool> {
-    if args.inputs.is_empty() {
-        bail!("give a photo of a document");
+    if let Some(live) = &args.live {
+        return super::document_live::run(args, live);
     }
+    if args.inputs.is_empty() {
+        bail!("give a photo of a document, or --camera N for the live guide");
+    }
+    prepare_report(args)?;
+    let today = args.today.unwrap_or_else(today_utc);
+    let mut ocr = load_ocr(args.ocr_models.as_deref())?;
+    let mut judged = Vec::new();
+    for input in &args.inputs {
+        judged.push(judge(&mut ocr, input, today, args.name.as_deref())?);
+    }
+    tell(args, &judged, today)
+}
+
+/// Refuses a report folder that cannot be made, before any work.
+pub fn prepare_report(args: &DocumentArgs) -> Result<()> {
     if let Some(dir) = &args.report {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the report folder {}", dir.display()))?;
     }
-    let today = args.today.unwrap_or_else(today_utc);
-    let mut ocr = load_ocr(args.ocr_models.as_deref())?;
+    Ok(())
+}
+
+/// Says what was judged on the terminal and writes `--json` / `--report`;
+/// `Ok(true)` when every picture would pass.
+pub fn tell(args: &DocumentArgs, judged: &[Judged], today: Date) -> Result<bool> {
     let to_stdout = args.json.as_deref().is_some_and(|p| p.as_os_str() == "-");
-    let several = args.inputs.len() > 1;
-    let mut judged = Vec::new();
+    let several = judged.len() > 1;
     let mut report_text = String::new();
-    for input in &args.inputs {
-        let j = judge(&mut ocr, input, today, args.name.as_deref())?;
+    for j in judged {
         let mut text = String::new();
         if several {
-            text.push_str(&format!("{}:\n", input.display()));
+            text.push_str(&format!("{}:\n", j.path.display()));
         }
         // The terminal is the person's own: the number in full.
         text.push_str(&check::summary(&j.assessment, args.lang, true));
@@ -194,19 +213,18 @@ pub fn run(args: &DocumentArgs) -> Result<bool> {
         }
         if args.report.is_some() {
             if several {
-                report_text.push_str(&format!("{}:\n", input.display()));
+                report_text.push_str(&format!("{}:\n", j.path.display()));
             }
             report_text.push_str(&check::summary(&j.assessment, args.lang, args.show_number));
         }
-        judged.push(j);
     }
     if let Some(path) = &args.json {
-        crate::output::write_atomic(path, &json_bytes(&judged, args.show_number, today)?)?;
+        crate::output::write_atomic(path, &json_bytes(judged, args.show_number, today)?)?;
     }
     if let Some(dir) = &args.report {
         crate::output::write_atomic(
             &dir.join("document.json"),
-            &json_bytes(&judged, args.show_number, today)?,
+            &json_bytes(judged, args.show_number, today)?,
         )?;
         crate::output::write_atomic(&dir.join("summary.txt"), report_text.as_bytes())?;
     }

@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod bench;
 pub mod check;
 pub mod document;
+pub mod document_live;
 pub mod practice;
 pub mod timer;
 

@@ -15,7 +15,6 @@ use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Requested camera format: the minimum AWS documents for its liveness
 /// check is 640x480 at 15 fps; 30 fps gives the detectors twice the frames.
@@ -200,19 +199,7 @@ fn windowed(args: &PracticeArgs, coach: Coach, interrupted: Arc<AtomicBool>) -> 
         recorder,
     )?;
     // Fail before opening a window when the input cannot start.
-    let mut probe = Frame::default();
-    let first = capture
-        .latest
-        .take_newer(0, &mut probe, Duration::from_secs(10));
-    if first.is_none() {
-        let why = match capture.latest.state() {
-            live::capture::StreamState::Failed(e) => e,
-            live::capture::StreamState::Ended => "the input has no frames".to_string(),
-            _ => "no frame arrived in 10 s: the camera does not deliver (is another app using it?)"
-                .to_string(),
-        };
-        anyhow::bail!("{why}");
-    }
+    live::wait_first_frame(&capture)?;
     if let Some(info) = capture.latest.info() {
         eprintln!(
             "{}: {}x{}{}",

@@ -40,6 +40,25 @@ pub struct WindowOptions {
     pub title: String,
 }
 
+/// Waits (up to 10 s) for the first frame of `capture`: an input that
+/// cannot start is a clear error before any window opens.
+pub fn wait_first_frame(capture: &Capture) -> Result<()> {
+    let mut probe = Frame::default();
+    let first = capture
+        .latest
+        .take_newer(0, &mut probe, Duration::from_secs(10));
+    if first.is_some() {
+        return Ok(());
+    }
+    let why = match capture.latest.state() {
+        StreamState::Failed(e) => e,
+        StreamState::Ended => "the input has no frames".to_string(),
+        _ => "no frame arrived in 10 s: the camera does not deliver (is another app using it?)"
+            .to_string(),
+    };
+    anyhow::bail!("{why}")
+}
+
 /// Events per second between the first and the last event counted.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Rate {

@@ -90,6 +90,20 @@ impl Canvas<'_> {
         }
     }
 
+    /// A line from `a` to `b`, `width` pixels wide (discs a pixel apart).
+    pub fn line(&mut self, a: (f32, f32), b: (f32, f32), width: f32, color: u32, alpha: u32) {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        if !len.is_finite() || len > 1e5 {
+            return;
+        }
+        let n = len.ceil().max(1.0) as usize;
+        for i in 0..=n {
+            let t = i as f32 / n as f32;
+            self.disc(a.0 + dx * t, a.1 + dy * t, width / 2.0, color, alpha);
+        }
+    }
+
     /// A filled disc.
     pub fn disc(&mut self, cx: f32, cy: f32, r: f32, color: u32, alpha: u32) {
         if !(cx.is_finite() && cy.is_finite() && r.is_finite()) {
@@ -162,12 +176,23 @@ impl Placement {
             self.y + y * self.scale,
         )
     }
+
+    /// A frame point on the canvas, not mirrored (a document's text must
+    /// read the right way round).
+    pub fn map_plain(&self, x: f32, y: f32) -> (f32, f32) {
+        (self.x + x * self.scale, self.y + y * self.scale)
+    }
 }
 
 /// Draws `frame` mirrored into the canvas at `p` (nearest neighbour).
 /// `xmap` is scratch space reused between calls, so this does not allocate
 /// once the sizes stop changing.
 pub fn blit_mirrored(c: &mut Canvas, frame: &Frame, p: &Placement, xmap: &mut Vec<usize>) {
+    blit(c, frame, p, xmap, true)
+}
+
+/// Draws `frame` into the canvas at `p`, mirrored or not.
+pub fn blit(c: &mut Canvas, frame: &Frame, p: &Placement, xmap: &mut Vec<usize>, mirrored: bool) {
     let (fw, fh) = (frame.width as usize, frame.height as usize);
     if fw == 0 || fh == 0 || frame.rgb.len() < fw * fh * 3 || !c.ok() {
         return;
@@ -181,8 +206,12 @@ pub fn blit_mirrored(c: &mut Canvas, frame: &Frame, p: &Placement, xmap: &mut Ve
     }
     xmap.clear();
     xmap.extend((x0..x1).map(|x| {
-        let sx = ((x as f32 + 0.5 - p.x) / p.scale) as usize;
-        fw - 1 - sx.min(fw - 1)
+        let sx = (((x as f32 + 0.5 - p.x) / p.scale) as usize).min(fw - 1);
+        if mirrored {
+            fw - 1 - sx
+        } else {
+            sx
+        }
     }));
     for y in y0..y1 {
         let sy = (((y as f32 + 0.5 - p.y) / p.scale) as usize).min(fh - 1);

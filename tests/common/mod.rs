@@ -187,3 +187,19 @@ pub fn prompt_verdicts(doc: &serde_json::Value) -> Vec<(String, bool, Option<Str
         })
         .collect()
 }
+
+/// A Y4M clip of stills held for the given numbers of frames, at `fps`.
+pub fn clip_of_stills(name: &str, stills: &[(&image::RgbImage, usize)], fps: u32) -> PathBuf {
+    let mut out = Vec::new();
+    for (i, (img, n)) in stills.iter().enumerate() {
+        let one = y4m_of(img, *n, fps);
+        let body = one
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(0, |p| if i == 0 { 0 } else { p + 1 });
+        out.extend_from_slice(&one[body..]);
+    }
+    let path = tmp(name);
+    std::fs::write(&path, out).expect("write clip");
+    path
+}
