@@ -13,11 +13,16 @@ pub const CANONICAL: &str = "canonical_face_model.obj";
 pub const POSE_WEIGHTS: &str = "geometry_pipeline_metadata_landmarks.pbtxt";
 /// What covers the face (`vision::cover`), trained by scripts/train_cover.sh.
 pub const COVER: &str = "face_cover.onnx";
+/// Palms (`vision::hand`), MediaPipe 0.10.21's palm_detection_lite.
+pub const PALM: &str = "palm_detection_lite.onnx";
+/// 21 hand landmarks (`vision::hand`), MediaPipe 0.10.21's hand_landmark_lite.
+pub const HAND: &str = "hand_landmark_lite.onnx";
 
 /// The checksums the embedded files were committed with.
 pub const EMBEDDED_SUMS: &str = include_str!("../models/SHA256SUMS");
 
 /// The bytes of every model file, verified.
+#[derive(Clone)]
 pub struct ModelFiles {
     pub detector: Cow<'static, [u8]>,
     pub mesh: Cow<'static, [u8]>,
@@ -25,6 +30,8 @@ pub struct ModelFiles {
     pub canonical: Cow<'static, [u8]>,
     pub pose_weights: Cow<'static, [u8]>,
     pub cover: Cow<'static, [u8]>,
+    pub palm: Cow<'static, [u8]>,
+    pub hand: Cow<'static, [u8]>,
 }
 
 impl ModelFiles {
@@ -39,6 +46,8 @@ impl ModelFiles {
                 "../models/geometry_pipeline_metadata_landmarks.pbtxt"
             )),
             cover: Cow::Borrowed(include_bytes!("../models/face_cover.onnx")),
+            palm: Cow::Borrowed(include_bytes!("../models/palm_detection_lite.onnx")),
+            hand: Cow::Borrowed(include_bytes!("../models/hand_landmark_lite.onnx")),
         };
         files
             .verify(EMBEDDED_SUMS)
@@ -68,6 +77,8 @@ impl ModelFiles {
             canonical: read(CANONICAL)?,
             pose_weights: read(POSE_WEIGHTS)?,
             cover: read(COVER)?,
+            palm: read(PALM)?,
+            hand: read(HAND)?,
         };
         files.verify(&sums).with_context(|| {
             format!(
@@ -86,6 +97,8 @@ impl ModelFiles {
             (CANONICAL, &self.canonical),
             (POSE_WEIGHTS, &self.pose_weights),
             (COVER, &self.cover),
+            (PALM, &self.palm),
+            (HAND, &self.hand),
         ] {
             verify_one(name, bytes, sums)?;
         }

@@ -29,20 +29,23 @@ pub mod keypoint {
     pub const MOUTH: usize = 3;
 }
 
-/// A detected face in frame pixels.
+/// A detected face (six keypoints) or palm (seven: `vision::hand`), in
+/// input units or frame pixels.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Detection {
+pub struct Detection<const K: usize = 6> {
     /// xmin, ymin, xmax, ymax.
     pub bbox: [f32; 4],
-    pub keypoints: [[f32; 2]; 6],
+    pub keypoints: [[f32; 2]; K],
     pub score: f32,
 }
 
-impl Detection {
+impl<const K: usize> Detection<K> {
     pub fn area(&self) -> f32 {
         (self.bbox[2] - self.bbox[0]).max(0.0) * (self.bbox[3] - self.bbox[1]).max(0.0)
     }
+}
 
+impl Detection {
     /// The square the face mesh is run on: the box grown 1.5x, squared, and
     /// turned so the eyes lie level.
     pub fn mesh_roi(&self) -> Roi {
@@ -62,8 +65,15 @@ impl Detection {
 
 /// Anchor centres in input units (0..1), in the model's output order.
 pub fn anchors() -> Vec<[f32; 2]> {
-    let mut out = Vec::with_capacity(NUM_ANCHORS);
-    for (grid, per_cell) in [(16usize, 2usize), (8, 6)] {
+    grid_anchors(&[(16, 2), (8, 6)])
+}
+
+/// SSD anchor centres with a fixed anchor size (MediaPipe's
+/// `SsdAnchorsCalculator` with `fixed_anchor_size`): for each (grid side,
+/// anchors per cell), row by row, in the model's output order.
+pub fn grid_anchors(layers: &[(usize, usize)]) -> Vec<[f32; 2]> {
+    let mut out = Vec::new();
+    for &(grid, per_cell) in layers {
         for y in 0..grid {
             for x in 0..grid {
                 for _ in 0..per_cell {
@@ -86,10 +96,24 @@ pub fn decode(
     anchors: &[[f32; 2]],
     min_score: f32,
 ) -> Vec<Detection> {
+    decode_ssd(regressors, logits, anchors, INPUT as f32, min_score)
+}
+
+/// [`decode`] for any SSD detector of MediaPipe's kind: per anchor a box
+/// (centre offset, size) and `K` keypoints in pixels of an `input`-sized
+/// square, and a logit.
+pub fn decode_ssd<const K: usize>(
+    regressors: &[f32],
+    logits: &[f32],
+    anchors: &[[f32; 2]],
+    input: f32,
+    min_score: f32,
+) -> Vec<Detection<K>> {
     let mut out = Vec::new();
-    let s = INPUT as f32;
+    let s = input;
+    let n = 4 + 2 * K;
     for (i, anchor) in anchors.iter().enumerate() {
-        let (Some(&logit), Some(r)) = (logits.get(i), regressors.get(i * 16..i * 16 + 16)) else {
+        let (Some(&logit), Some(r)) = (logits.get(i), regressors.get(i * n..i * n + n)) else {
             break;
         };
         let score = sigmoid(logit.clamp(-SCORE_CLIP, SCORE_CLIP));
@@ -98,7 +122,7 @@ pub fn decode(
         }
         let (cx, cy) = (r[0] / s + anchor[0], r[1] / s + anchor[1]);
         let (w, h) = (r[2] / s, r[3] / s);
-        let mut keypoints = [[0.0; 2]; 6];
+        let mut keypoints = [[0.0; 2]; K];
         for (k, kp) in keypoints.iter_mut().enumerate() {
             *kp = [r[4 + 2 * k] / s + anchor[0], r[5 + 2 * k] / s + anchor[1]];
         }
@@ -140,7 +164,10 @@ pub fn iou(a: &[f32; 4], b: &[f32; 4]) -> f32 {
 /// MediaPipe's weighted non-maximum suppression: each group of boxes that
 /// overlap the best remaining one by more than `iou_threshold` becomes one
 /// detection whose box and keypoints are the score-weighted mean of the group.
-pub fn weighted_nms(mut dets: Vec<Detection>, iou_threshold: f32) -> Vec<Detection> {
+pub fn weighted_nms<const K: usize>(
+    mut dets: Vec<Detection<K>>,
+    iou_threshold: f32,
+) -> Vec<Detection<K>> {
     dets.sort_by(|a, b| b.score.total_cmp(&a.score));
     let mut out = Vec::new();
     while !dets.is_empty() {
@@ -152,7 +179,7 @@ pub fn weighted_nms(mut dets: Vec<Detection>, iou_threshold: f32) -> Vec<Detecti
         let total: f32 = group.iter().map(|d| d.score).sum();
         let mut merged = Detection {
             bbox: [0.0; 4],
-            keypoints: [[0.0; 2]; 6],
+            keypoints: [[0.0; 2]; K],
             score: best.score,
         };
         if group.is_empty() || total <= 0.0 {
@@ -221,7 +248,8 @@ impl FaceDetector {
     }
 }
 
-fn to_frame(d: &Detection, roi: &Roi) -> Detection {
+/// A detection in input units mapped to frame pixels through `roi`.
+pub fn to_frame<const K: usize>(d: &Detection<K>, roi: &Roi) -> Detection<K> {
     let [x0, y0] = roi.to_frame(d.bbox[0], d.bbox[1]);
     let [x1, y1] = roi.to_frame(d.bbox[2], d.bbox[3]);
     let mut keypoints = d.keypoints;
@@ -293,7 +321,7 @@ mod tests {
         let expect = (0.1 * 0.9 + 0.0 * 0.6 + 0.05 * 0.3) / 1.8;
         assert!((out[0].bbox[0] - expect).abs() < 1e-6);
         assert_eq!(out[1].bbox[0], 5.0);
-        assert!(weighted_nms(vec![], 0.3).is_empty());
+        assert!(weighted_nms::<6>(vec![], 0.3).is_empty());
     }
 
     #[test]
