@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Screenshots of the practice window for docs/ and the README, under Xvfb.
+# Screenshots of the practice window and the live document guide for docs/
+# and the README, under Xvfb.
 #
 #   scripts/screenshots.sh [OUT_DIR]        (default docs/images)
 #
@@ -7,6 +8,9 @@
 # imagemagick ffmpeg). The clips are made from tests/fixtures/astronaut.png
 # (public domain): one framed in the oval, one with the face small and off
 # centre (for the live hints). Keys are sent with xdotool as a person would.
+# The document guide's clip is made from tests/fixtures/coffee.png and the
+# UTOPIA specimen (mrz-utopia-td3.png): the table alone, the specimen on it
+# with a bright spot (glare), then without.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs/images}
@@ -22,6 +26,14 @@ ffmpeg -v error -y -loop 1 -i tests/fixtures/astronaut.png -vf "crop=290:218:80:
     -t 40 -r 30 -pix_fmt yuv420p -f yuv4mpegpipe "$work/framed.y4m"
 ffmpeg -v error -y -loop 1 -i tests/fixtures/astronaut.png -vf "scale=480:480,pad=640:480:0:0" \
     -t 20 -r 30 -pix_fmt yuv420p -f yuv4mpegpipe "$work/far.y4m"
+convert tests/fixtures/coffee.png -resize '640x480!' "$work/table.png"
+convert "$work/table.png" \( tests/fixtures/mrz-utopia-td3.png -resize 480x \) -gravity center \
+    -composite "$work/doc.png"
+convert -size 640x480 xc:black -fill white -draw "ellipse 330 300 70 28 0 360" -blur 0x6 "$work/spot.png"
+convert "$work/doc.png" "$work/spot.png" -compose screen -composite "$work/glare.png"
+ffmpeg -v error -y -loop 1 -t 3 -i "$work/table.png" -loop 1 -t 4 -i "$work/glare.png" \
+    -loop 1 -t 30 -i "$work/doc.png" -filter_complex "[0][1][2]concat=n=3:v=1,fps=30,format=yuv420p" \
+    -f yuv4mpegpipe "$work/document.y4m"
 
 cat > "$work/session.sh" <<'EOS'
 #!/usr/bin/env bash
@@ -69,13 +81,21 @@ pid=$!
 sleep 4; xdotool key space
 shot 6 landmarks
 xdotool key q; wait $pid
+# The live document guide (issue 17): no document, glare, the picture taken.
+docshot() { sleep "$1"; import -window root "$OUT/document-guide-$2-$lang.png"; }
+"$BIN" document --source "$WORK/document.y4m" --lang "$lang" --today 2011-06-01 >/dev/null 2>&1 &
+pid=$!
+docshot 2.5 place
+docshot 3 glare
+docshot 6 taken
+xdotool mousemove 200 200 key q; wait $pid
 EOS
 chmod +x "$work/session.sh"
 for lang in en zh; do
     BIN=$bin WORK=$work OUT=$PWD/$out xvfb-run -a -s "-screen 0 960x720x24" "$work/session.sh" "$lang"
 done
 # Smaller files for the repository: 640x480 JPEG.
-for f in "$out"/practice-*.png; do
+for f in "$out"/practice-*.png "$out"/document-guide-*.png; do
     convert "$f" -resize 640x480 -quality 82 "${f%.png}.jpg"
     rm "$f"
 done

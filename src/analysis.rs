@@ -123,6 +123,7 @@ impl Analyzer {
             faces_detected: seen.faces_detected,
             ..Default::default()
         };
+        rec.hands_seen = seen.hands.len();
         let Some(face) = &seen.face else {
             return rec;
         };
@@ -158,6 +159,12 @@ impl Analyzer {
             rec.inter_ocular_px = Some(q.inter_ocular_px);
         }
         rec.face_box = crate::vision::roi::bounds(face.landmarks.iter().map(|p| [p[0], p[1]]));
+        let hands: Vec<(Vec<[f32; 2]>, f32)> = seen
+            .hands
+            .iter()
+            .map(|h| (h.points.clone(), h.presence))
+            .collect();
+        rec.hand_cover = crate::measure::hands::measure(&face.landmarks, &hands);
         rec
     }
 

@@ -199,6 +199,14 @@ messages! {
     AdviceHat => "Take off your hat or cap, or push your hair back: the check needs to see your forehead and eyebrows.", "请摘下帽子，或把头发拨到后面：检测需要看到你的额头和眉毛。";
     HintHandOverFace => "Something covers your face", "有东西遮挡了脸部";
     AdviceHandOverFace => "Keep your hands and other things away from your face.", "请让手和其他物品远离脸部。";
+    HintHandOverParts => "A hand covers your {parts}", "手遮住了你的{parts}";
+    PartEyes => "eyes", "眼睛";
+    PartNose => "nose", "鼻子";
+    PartMouth => "mouth", "嘴";
+    PartForehead => "forehead", "额头";
+    PartCheeks => "cheek", "脸颊";
+    PartChin => "chin", "下巴";
+    ListAnd => " and ", "和";
     HintHairOverEyes => "Hair covers your eyes", "头发遮住了眼睛";
     AdviceHairOverEyes => "Move your hair away from your eyes and eyebrows.", "请把头发从眼睛和眉毛处拨开。";
     GetReady => "Get ready", "准备";
@@ -435,6 +443,7 @@ messages! {
     DocGuideLooks => "{n} looks per second", "每秒检查 {n} 次";
     DocGuideNotTaken => "No picture was taken: {why}", "没有拍照：{why}";
     DocGuideStreamEnded => "the input ended before the document could be taken", "拍到证件之前输入已结束";
+    DocGuideClosed => "the window was closed first", "拍照前窗口已关闭";
     DocGuideSaved => "Picture saved to {path}", "照片已保存到 {path}";
 }
 

@@ -36,7 +36,6 @@ fn fired(m: &OcclusionMeasures) -> Vec<&'static str> {
         ("glare", m.glare()),
         ("mask", m.mask()),
         ("hat", m.hat()),
-        ("hand_over_face", m.hand_over_face()),
     ]
     .iter()
     .filter(|c| c.1)
@@ -60,20 +59,12 @@ fn gray(f: &Frame) -> Frame {
     g
 }
 
-/// A known false alarm, kept visible rather than tuned away: the
-/// astronaut's smile (teeth and lips brighter than the mouth's edges)
-/// leaves a lower face with little that differs from skin
-/// (`lower_far` 0.032 under `HAND_MAX_FAR` 0.04, `mouth_line` -0.03),
-/// which reads as a hand. docs/occlusion.md lists it.
-const KNOWN_FALSE_ALARM: &str = "hand_over_face";
-
 #[test]
 fn each_alteration_raises_its_code() {
     for (alt, code) in [
         (Alteration::Sunglasses, "sunglasses"),
         (Alteration::Glare, "glare"),
         (Alteration::Mask, "mask"),
-        (Alteration::Hand, "hand_over_face"),
         (Alteration::Brim, "hat"),
     ] {
         let m = altered(alt);
@@ -82,9 +73,7 @@ fn each_alteration_raises_its_code() {
         // Nothing else, but the frame and bridge of sunglasses are glasses.
         let others: Vec<_> = f
             .iter()
-            .filter(|&&c| {
-                c != code && c != KNOWN_FALSE_ALARM && !(code == "sunglasses" && c == "glasses")
-            })
+            .filter(|&&c| c != code && !(code == "sunglasses" && c == "glasses"))
             .collect();
         assert!(others.is_empty(), "{alt}: also {others:?} {m:?}");
     }
@@ -114,10 +103,7 @@ fn clean_face_raises_nothing() {
     let (frame, lm) = astronaut();
     for f in [frame.clone(), gray(frame)] {
         let m = measure(&f, lm).expect("measures");
-        let fired: Vec<_> = fired(&m)
-            .into_iter()
-            .filter(|&c| c != KNOWN_FALSE_ALARM)
-            .collect();
+        let fired: Vec<_> = fired(&m).into_iter().collect();
         assert!(fired.is_empty(), "{fired:?} {m:?}");
     }
 }

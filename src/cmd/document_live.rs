@@ -245,6 +245,14 @@ fn windowed(
          the document instead: `liveness-coach document PHOTO`",
     )?;
     window.set_target_fps(60);
+    let (key_tx, keys) = mpsc::channel::<Key>();
+    window.set_input_callback(Box::new(crate::live::KeyEvents(key_tx)));
+    // Ctrl-C closes the window as Q does: a picture taken is still reported.
+    let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        let _ = ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst));
+    }
     let shared = Arc::new(Mutex::new(Shared {
         view: DocView::default(),
         version: 0,
@@ -276,7 +284,7 @@ fn windowed(
     let mut frame = Frame::default();
     let mut view = DocView::default();
     let (mut seen_frame, mut seen_view) = (0u64, 0u64);
-    while window.is_open() {
+    while window.is_open() && !interrupted.load(std::sync::atomic::Ordering::SeqCst) {
         if let Some(t) = latest.take_newer(seen_frame, &mut frame, crate::live::IDLE_REDRAW) {
             seen_frame = t.seq;
         }
@@ -292,13 +300,18 @@ fn windowed(
             .update_with_buffer(&buf, w, h)
             .map_err(|e| anyhow::anyhow!("{e}"))
             .context("updating the window")?;
-        if window.is_key_pressed(Key::Q, minifb::KeyRepeat::No)
-            || window.is_key_pressed(Key::Escape, minifb::KeyRepeat::No)
-        {
-            break;
+        let mut quit = false;
+        while let Ok(k) = keys.try_recv() {
+            match k {
+                Key::Q | Key::Escape => quit = true,
+                Key::R => {
+                    let _ = tx.send(Command::Retake);
+                }
+                _ => {}
+            }
         }
-        if window.is_key_pressed(Key::R, minifb::KeyRepeat::No) {
-            let _ = tx.send(Command::Retake);
+        if quit {
+            break;
         }
     }
     let _ = tx.send(Command::Quit);
@@ -312,7 +325,7 @@ fn windowed(
             not_taken(args.lang, &e);
             anyhow::bail!("{e}");
         }
-        (None, None) => not_taken(args.lang, "the window was closed"),
+        (None, None) => not_taken(args.lang, args.lang.text(Msg::DocGuideClosed)),
     }
     Ok(taken)
 }
@@ -336,6 +349,7 @@ fn looking(
     let mut seen = 0u64;
     let mut taken: Option<(Judged, Frame)> = None;
     let mut rate = Rate::default();
+    let mut last_frame = Instant::now();
     let publish = |view: &DocView| {
         if let Ok(mut s) = shared.lock() {
             s.view.clone_from(view);
@@ -368,11 +382,24 @@ fn looking(
                     view.stopped = Some(lang.text(Msg::StreamEnded).into());
                     publish(&view);
                 }
+                StreamState::Running
+                    if last_frame.elapsed().as_secs_f64() > crate::live::FRAME_TIMEOUT_S =>
+                {
+                    let e = format!(
+                        "no frame from the camera for {:.0} s: it stopped delivering (unplugged, \
+                         or taken by another app?)",
+                        crate::live::FRAME_TIMEOUT_S
+                    );
+                    view.stopped = Some(e.clone());
+                    publish(&view);
+                    return (None, Some(e));
+                }
                 _ => {}
             }
             continue;
         };
         seen = t.seq;
+        last_frame = Instant::now();
         let started = Instant::now();
         let (j, l) = match look(&mut ocr, &frame, &label(opts, frame.index), today, name) {
             Ok(x) => x,

@@ -40,6 +40,14 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
     }
     if !rec.face {
         set(HintCode::NoFace, true, 0.0);
+        // A hand in the picture where no face is found is most likely over
+        // it (docs/hands.md: 6 of 10 real hand-over-face photos without a
+        // face found show a hand, 1 of 33 other faceless photos does).
+        set(
+            HintCode::HandOverFace,
+            rec.hands_seen > 0,
+            rec.hands_seen as f32,
+        );
         return c;
     }
     // The detector's last count (it recounts every second, `vision::RECOUNT_S`).
@@ -104,16 +112,6 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
             set(HintCode::Mask, o.mask(), o.lower_chroma);
             set(HintCode::Hat, o.hat(), o.forehead_luma);
         }
-        // A blown-out face is flat everywhere, like skin under a hand: the
-        // light is the problem then, not a hand.
-        let blown = rec
-            .face_clipped
-            .is_some_and(|c| c > light::TOO_BRIGHT_CLIPPED);
-        set(
-            HintCode::HandOverFace,
-            o.hand_over_face() && !blown,
-            o.lower_far,
-        );
         // Glasses: the share of the last second's frames that show a frame
         // (`occlusion::GlassesMeter`; this frame alone where no share was
         // kept). Sunglasses are glasses, but the sunglasses advice is the one
@@ -142,6 +140,12 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
             c.eyeglasses() && !c.sunglasses(),
             c.eyeglasses,
         );
+    }
+    // A hand over the face: MediaPipe's hand models near the face
+    // (`vision::hand`, `measure::hands`); the pixel rule it replaces named
+    // 1 of 47 real hands with 65 false alarms (docs/photos.md).
+    if let Some(h) = &rec.hand_cover {
+        set(HintCode::HandOverFace, h.covers(), h.most());
     }
     if let (Some(yaw), Some(pitch)) = (rec.yaw_deg, rec.pitch_deg) {
         set(
@@ -197,6 +201,9 @@ pub struct HintTracker {
     /// a stream of one frame is a photo, judged by [`still::judge`].
     frames: u64,
     first: Option<(u64, f64, Conditions)>,
+    /// The face parts a hand covered while `hand_over_face` held (for its
+    /// message), since the condition last started.
+    hand_parts: Vec<crate::measure::hands::FacePart>,
 }
 
 /// A face lost this soon after it was seen cut off by the frame edge is
@@ -229,6 +236,7 @@ impl Default for HintTracker {
             cut_off_at: None,
             frames: 0,
             first: None,
+            hand_parts: Vec::new(),
         }
     }
 }
@@ -292,6 +300,20 @@ impl HintTracker {
         if unsteady {
             cond[HintCode::NotSteady.index()] = Some(crate::record::angles::STEADY_DEG);
         }
+        let hand = HintCode::HandOverFace.index();
+        if cond[hand].is_some() {
+            let covered = rec
+                .hand_cover
+                .map(|h| h.covered(crate::measure::hands::COVERED_MIN))
+                .unwrap_or_default();
+            for p in covered {
+                if !self.hand_parts.contains(&p) {
+                    self.hand_parts.push(p);
+                }
+            }
+        } else if !self.switches[hand].active() {
+            self.hand_parts.clear();
+        }
         self.push(rec.index, rec.time_s, &cond);
         for a in near_misses.iter().filter(|a| a.outcome == Outcome::TooLong) {
             self.spans.push(HintSpan {
@@ -301,6 +323,7 @@ impl HintTracker {
                 start_s: a.event.start_s,
                 end_s: a.event.end_s,
                 value: (a.event.end_s - a.event.start_s) as f32,
+                parts: Vec::new(),
             });
         }
     }
@@ -316,6 +339,11 @@ impl HintTracker {
                 start_s,
                 end_s: end_s.max(start_s),
                 value: (sum / n.max(1) as f64) as f32,
+                parts: if code == HintCode::HandOverFace {
+                    sorted_parts(std::mem::take(&mut self.hand_parts))
+                } else {
+                    Vec::new()
+                },
             });
         }
     }
@@ -342,14 +370,28 @@ impl HintTracker {
         let photo = (self.frames == 1).then(|| self.first.take()).flatten();
         self.frames = 0;
         self.first = None;
+        let parts = sorted_parts(std::mem::take(&mut self.hand_parts));
         if let Some((index, t, cond)) = photo {
             self.spans.clear();
-            return still::judge(index, t, &cond);
+            let mut out = still::judge(index, t, &cond);
+            for s in out.iter_mut().filter(|s| s.code == HintCode::HandOverFace) {
+                s.parts.clone_from(&parts);
+            }
+            return out;
         }
         let mut out = std::mem::take(&mut self.spans);
         out.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
         out
     }
+}
+
+/// Parts in the order of `FacePart::ALL` (eyes first).
+fn sorted_parts(
+    mut parts: Vec<crate::measure::hands::FacePart>,
+) -> Vec<crate::measure::hands::FacePart> {
+    use crate::measure::hands::FacePart;
+    parts.sort_by_key(|p| FacePart::ALL.iter().position(|q| q == p));
+    parts
 }
 
 #[cfg(test)]

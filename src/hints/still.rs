@@ -26,6 +26,7 @@ pub fn judge(index: u64, time_s: f64, cond: &Conditions) -> Vec<HintSpan> {
                 start_s: time_s,
                 end_s: time_s,
                 value,
+                parts: Vec::new(),
             })
         })
         .collect()

@@ -247,8 +247,9 @@ pub fn run_window(
     })
 }
 
-/// Forwards key presses from the window to the loop.
-struct KeyEvents(mpsc::Sender<minifb::Key>);
+/// Forwards key presses from the window to the loop (a tap shorter than
+/// one window update is not missed, as polling the key state would).
+pub struct KeyEvents(pub mpsc::Sender<minifb::Key>);
 
 impl minifb::InputCallback for KeyEvents {
     fn add_char(&mut self, _: u32) {}

@@ -12,7 +12,9 @@
 
 pub mod baseline;
 pub mod eyes;
+
 pub mod flicker;
+pub mod hands;
 pub mod lighting;
 pub mod mouth;
 pub mod nan;

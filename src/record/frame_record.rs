@@ -60,6 +60,13 @@ pub struct FrameRecord {
     /// face, mask, sunglasses, clear glasses and hat probabilities.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub cover: Option<crate::vision::cover::CoverScores>,
+    /// What the hands near the face cover of it (`measure::hands`), as
+    /// last looked for.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub hand_cover: Option<crate::measure::hands::HandCover>,
+    /// Hands seen in the frame as last looked for (with a face: near it).
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub hands_seen: usize,
     /// Share of the last second's frames showing a glasses frame
     /// (`occlusion::GlassesMeter`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -87,4 +94,8 @@ pub struct FrameRecord {
     pub ear_mesh: Option<[f32; 2]>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub ear_iris: Option<[f32; 2]>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -77,11 +77,12 @@ pub struct IssueEntry {
 
 impl From<&HintSpan> for IssueEntry {
     fn from(h: &HintSpan) -> IssueEntry {
-        let (m, a) = h.code.messages();
+        use crate::i18n::Lang;
+        let ((m_en, a_en), (m_zh, a_zh)) = (h.texts(Lang::En), h.texts(Lang::Zh));
         IssueEntry {
             span: h.clone(),
-            message: Bilingual::of(m),
-            advice: Bilingual::of(a),
+            message: Bilingual { en: m_en, zh: m_zh },
+            advice: Bilingual { en: a_en, zh: a_zh },
         }
     }
 }

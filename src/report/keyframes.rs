@@ -183,6 +183,7 @@ mod tests {
                 start_s: 20.0 / 30.0,
                 end_s: 59.0 / 30.0,
                 value: 45.0,
+                parts: Vec::new(),
             }),
             IssueEntry::from(&HintSpan {
                 code: HintCode::NoFace,
@@ -191,6 +192,7 @@ mod tests {
                 start_s: 70.0 / 30.0,
                 end_s: 80.0 / 30.0,
                 value: 0.0,
+                parts: Vec::new(),
             }),
         ];
         let w = pick(&doc);

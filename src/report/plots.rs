@@ -542,6 +542,7 @@ mod tests {
                 start_s: 0.33,
                 end_s: 3.0,
                 value: 40.0,
+                parts: Vec::new(),
             },
         )];
         let r = crate::report::prompts::replay(&doc);

@@ -200,12 +200,12 @@ impl SessionDoc {
             .hints
             .iter()
             .map(|h| {
-                let (m, a) = h.code.messages();
+                let (message, advice) = h.texts(lang);
                 HintEntry {
                     span: h.clone(),
                     duration_s: h.end_s - h.start_s,
-                    message: lang.text(m).to_string(),
-                    advice: lang.text(a).to_string(),
+                    message,
+                    advice,
                 }
             })
             .collect();

@@ -13,6 +13,7 @@ pub fn issue(code: HintCode, a: u64, b: u64) -> IssueEntry {
         start_s: a as f64 / 30.0,
         end_s: b as f64 / 30.0,
         value: 1.0,
+        parts: Vec::new(),
     })
 }
 

@@ -3,6 +3,7 @@
 //! model's refined eyelids.
 
 pub mod cover;
+pub mod hand;
 pub mod detector;
 pub mod eyelids;
 pub mod iris;
@@ -38,6 +39,8 @@ pub enum Stage {
     /// The face-cover network (mask, hand, glasses...; `cover`), its crop
     /// included: a few times a second.
     Cover,
+    /// The palm detector and hand landmarks (`hand`), now and then.
+    Hands,
     /// The iris network, both eyes.
     Iris,
     /// Eye openness, head pose and the other per-frame measures.
@@ -51,13 +54,14 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 10] = [
+    pub const ALL: [Stage; 11] = [
         Stage::Decode,
         Stage::Crop,
         Stage::Detect,
         Stage::Mesh,
         Stage::Cover,
         Stage::Iris,
+        Stage::Hands,
         Stage::Measure,
         Stage::Events,
         Stage::Hints,
@@ -71,6 +75,7 @@ impl Stage {
             Stage::Detect => "detect",
             Stage::Mesh => "mesh",
             Stage::Cover => "cover",
+            Stage::Hands => "hands",
             Stage::Iris => "iris",
             Stage::Measure => "measure",
             Stage::Events => "events",
@@ -126,6 +131,11 @@ pub struct Observation {
     pub detections: Vec<Detection>,
     /// Whether the iris model ran on this frame (see [`iris_gate`]).
     pub iris_ran: bool,
+    /// Hands near the face (or anywhere, without a face), as last looked
+    /// for (see [`HAND_EVERY_S`]).
+    pub hands: Vec<hand::Hand>,
+    /// Whether the hand models ran on this frame.
+    pub hands_ran: bool,
 }
 
 pub struct Perception {
@@ -143,6 +153,15 @@ pub struct Perception {
     iris_memo: Option<iris_gate::IrisMemo>,
     /// Allowed change of mesh eye openness before the iris model reruns.
     iris_rerun_change: f32,
+    hand: hand::HandLooker,
+    /// The last look for hands: when (frame time), whether a face was
+    /// there, and the hands found.
+    hand_memo: Option<(f64, bool, Vec<hand::Hand>)>,
+    /// A look under way on the hand worker: the frame count at which its
+    /// result is taken, and its frame's time and face.
+    hand_pending: Option<(u64, f64, bool)>,
+    /// Frames processed (for [`HAND_LAG_FRAMES`]).
+    frames: u64,
     cover: CoverNet,
     /// The last cover scores and when (frame time) they were made.
     cover_memo: Option<(f64, CoverScores)>,
@@ -155,6 +174,22 @@ pub struct Perception {
 /// costs about 0.1 ms per frame at 30 fps (docs/occlusion.md). It runs at
 /// once on a new face, on every photo, and whenever the mesh doubts the face.
 pub const COVER_EVERY_S: f64 = 0.2;
+
+/// How often (seconds of stream time) hands are looked for while none was
+/// seen near the face: a palm detector run and a landmark run per palm
+/// cost about 14 + 10 ms here (docs/hands.md), so once a second is about
+/// 0.5 ms per frame at 30 fps. It runs at once on a new face and on every
+/// photo.
+pub const HAND_EVERY_S: f64 = 1.0;
+/// A look on the hand worker is taken this many frames after its frame
+/// (at 30 fps, 0.13 s): a look costs about 16 ms here, the frames between
+/// take about 4 ms each of this thread's time, so the result is nearly
+/// always ready and this thread seldom waits (docs/speed.md).
+pub const HAND_LAG_FRAMES: u64 = 4;
+/// ...and while a hand was seen: four times a second, so a hand moving
+/// over the face is followed within the hints' half second
+/// (`hints::hysteresis::ON_AFTER_S`).
+pub const HAND_NEAR_EVERY_S: f64 = 0.25;
 
 /// While a face is tracked, the detector still runs this often (seconds of
 /// stream time) to count the faces in view: a second person walking in is
@@ -212,6 +247,10 @@ impl Perception {
             iris_rerun_change: iris_gate::RERUN_CHANGE,
             cover: CoverNet::new(&files.cover)?,
             cover_memo: None,
+            hand: hand::HandLooker::new(hand::HandModel::new(&files.palm, &files.hand)?, true)?,
+            hand_memo: None,
+            hand_pending: None,
+            frames: 0,
         })
     }
 
@@ -229,10 +268,80 @@ impl Perception {
         self.unconfirmed = false;
         self.iris_memo = None;
         self.cover_memo = None;
+        self.hand_memo = None;
+        if self.hand_pending.take().is_some() {
+            // The look under way is of the old stream: drop it.
+            let _ = self.hand.finish();
+        }
     }
 
-    /// Processes one frame.
+    /// Processes one frame: the face, then the hands near it.
     pub fn process(&mut self, frame: &Frame, obs: &mut impl StageObserver) -> Result<Observation> {
+        let mut out = self.process_face(frame, obs)?;
+        self.look_for_hands(frame, &mut out)?;
+        obs.finished(Stage::Hands);
+        Ok(out)
+    }
+
+    /// Hands in a square around the face ([`hand::search_roi`]), or in the
+    /// whole frame without a face, looked for again when the last look is
+    /// [`HAND_EVERY_S`] old ([`HAND_NEAR_EVERY_S`] while a hand was seen).
+    /// A stream's first look, and a look when a face appears or is lost,
+    /// runs at once (a photo is judged on its one frame); the others run on
+    /// the hand worker and their result is taken [`HAND_LAG_FRAMES`] frames
+    /// later, whatever the timing, so results do not depend on the
+    /// machine's speed. Between looks the last hands are kept.
+    fn look_for_hands(&mut self, frame: &Frame, out: &mut Observation) -> Result<()> {
+        self.frames += 1;
+        let face = out.face.is_some();
+        if let Some((due, t, had_face)) = self.hand_pending {
+            if self.frames >= due {
+                self.hand_pending = None;
+                let hands = self.hand.finish()?.unwrap_or_default();
+                self.hand_memo = Some((t, had_face, hands));
+            }
+        }
+        let changed = self
+            .hand_memo
+            .as_ref()
+            .is_none_or(|(_, had_face, _)| *had_face != face);
+        let stale = self.hand_memo.as_ref().is_none_or(|(t, _, hands)| {
+            let every = if hands.is_empty() {
+                HAND_EVERY_S
+            } else {
+                HAND_NEAR_EVERY_S
+            };
+            !(0.0..every).contains(&(frame.time_s - t))
+        });
+        if changed || (stale && self.hand_pending.is_none()) {
+            let area = match &out.face {
+                Some(f) => {
+                    roi::bounds(f.landmarks.iter().map(|p| [p[0], p[1]])).and_then(hand::search_roi)
+                }
+                None => Some(Roi::letterbox(frame.width, frame.height)),
+            };
+            if let Some(a) = area {
+                out.hands_ran = true;
+                if !changed && self.hand.start(frame, &a) {
+                    self.hand_pending = Some((self.frames + HAND_LAG_FRAMES, frame.time_s, face));
+                } else {
+                    self.hand_pending = None;
+                    let hands = self.hand.now(frame, &a)?;
+                    self.hand_memo = Some((frame.time_s, face, hands));
+                }
+            } else {
+                self.hand_memo = Some((frame.time_s, face, Vec::new()));
+            }
+        }
+        if let Some((_, had_face, hands)) = &self.hand_memo {
+            if *had_face == face {
+                out.hands.clone_from(hands);
+            }
+        }
+        Ok(())
+    }
+
+    fn process_face(&mut self, frame: &Frame, obs: &mut impl StageObserver) -> Result<Observation> {
         let mut out = Observation::default();
         let mut roi = self.track.filter(|r| fits(r, frame));
         let every = if self.unconfirmed {

@@ -116,12 +116,8 @@ impl Run {
 
 fn with_cover(files: &ModelFiles, cover: Vec<u8>) -> ModelFiles {
     ModelFiles {
-        detector: files.detector.clone(),
-        mesh: files.mesh.clone(),
-        iris: files.iris.clone(),
-        canonical: files.canonical.clone(),
-        pose_weights: files.pose_weights.clone(),
         cover: std::borrow::Cow::Owned(cover),
+        ..files.clone()
     }
 }
 

@@ -70,7 +70,9 @@ fn fires(m: &OcclusionMeasures, code: &str) -> bool {
         "glare" => m.glare(),
         "mask" => m.mask(),
         "hat" => m.hat(),
-        "hand_over_face" => m.hand_over_face(),
+        // The product names a hand from MediaPipe's hand models, not from
+        // these measures (docs/hands.md): the old rule is gone.
+        "hand_over_face" => false,
         _ => false,
     }
 }

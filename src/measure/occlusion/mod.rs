@@ -210,12 +210,6 @@ pub const HAT_MAX_GLABELLA: f32 = -0.45;
 /// -0.61; clean zju down to -0.71 (hair over the forehead: the glabella
 /// tells these apart).
 pub const HAT_MAX_FOREHEAD: f32 = -0.45;
-/// `lower_far` at or below this for a hand. Altered hand 0 / 0 / 0.073
-/// (99th percentile 0.03); clean zju at least 0.074 (1st percentile 0.095).
-pub const HAND_MAX_FAR: f32 = 0.04;
-/// `mouth_line` below this for a hand (the mouth is not plainly visible).
-/// Altered hand at most 0.217; clean median 0.178.
-pub const HAND_MAX_MOUTH: f32 = 0.25;
 /// Forehead samples darker than this times the skin luma count as dark.
 pub const FOREHEAD_DARK_LEVEL: f32 = 0.5;
 
@@ -259,12 +253,6 @@ impl OcclusionMeasures {
     /// above them are both dark.
     pub fn hat(&self) -> bool {
         self.glabella_luma <= HAT_MAX_GLABELLA && self.forehead_luma <= HAT_MAX_FOREHEAD
-    }
-    /// Something skin-coloured covers the lower face: nothing there differs
-    /// from skin (no lips, no mouth line, no nostril shadow), and it is not
-    /// a mask.
-    pub fn hand_over_face(&self) -> bool {
-        self.lower_far <= HAND_MAX_FAR && self.mouth_line < HAND_MAX_MOUTH && !self.mask()
     }
 }
 
