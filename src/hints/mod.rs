@@ -348,6 +348,12 @@ impl HintTracker {
         }
     }
 
+    /// The face parts a hand covers while `hand_over_face` holds (for the
+    /// live message).
+    pub fn hand_parts(&self) -> Vec<crate::measure::hands::FacePart> {
+        sorted_parts(self.hand_parts.clone())
+    }
+
     /// Whether a hint is showing.
     pub fn active(&self, code: HintCode) -> bool {
         self.switches[code.index()].active()

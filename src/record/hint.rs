@@ -167,41 +167,51 @@ impl HintSpan {
     /// The hint's message and advice in `lang`; `hand_over_face` names the
     /// parts a hand covered ("A hand covers your nose and mouth").
     pub fn texts(&self, lang: crate::i18n::Lang) -> (String, String) {
-        use crate::i18n::Msg;
-        use crate::measure::hands::FacePart;
-        let (m, a) = self.code.messages();
-        let advice = lang.text(a).to_string();
-        if self.code != HintCode::HandOverFace || self.parts.is_empty() {
-            return (lang.text(m).to_string(), advice);
-        }
-        let names: Vec<&str> = self
-            .parts
-            .iter()
-            .map(|p| {
-                lang.text(match p {
-                    FacePart::Eyes => Msg::PartEyes,
-                    FacePart::Nose => Msg::PartNose,
-                    FacePart::Mouth => Msg::PartMouth,
-                    FacePart::Forehead => Msg::PartForehead,
-                    FacePart::Cheeks => Msg::PartCheeks,
-                    FacePart::Chin => Msg::PartChin,
-                })
-            })
-            .collect();
-        let (sep, and) = match lang {
-            crate::i18n::Lang::En => (", ", lang.text(Msg::ListAnd)),
-            crate::i18n::Lang::Zh => ("、", lang.text(Msg::ListAnd)),
-        };
-        let list = match names.split_last() {
-            Some((last, [])) => last.to_string(),
-            Some((last, rest)) => format!("{}{and}{last}", rest.join(sep)),
-            None => String::new(),
-        };
-        (
-            lang.fill(Msg::HintHandOverParts, &[("parts", &list)]),
-            advice,
-        )
+        hint_texts(self.code, &self.parts, lang)
     }
+}
+
+/// A hint's message and advice in `lang`; for `hand_over_face` with the
+/// `parts` a hand covers, the message names them.
+pub fn hint_texts(
+    code: HintCode,
+    parts: &[crate::measure::hands::FacePart],
+    lang: crate::i18n::Lang,
+) -> (String, String) {
+    use crate::i18n::Msg;
+    use crate::measure::hands::FacePart;
+    let (m, a) = code.messages();
+    let advice = lang.text(a).to_string();
+    if code != HintCode::HandOverFace || parts.is_empty() {
+        return (lang.text(m).to_string(), advice);
+    }
+    let names: Vec<&str> = parts
+        .iter()
+        .map(|p| {
+            lang.text(match p {
+                FacePart::Eyes => Msg::PartEyes,
+                FacePart::Nose => Msg::PartNose,
+                FacePart::Mouth => Msg::PartMouth,
+                FacePart::Forehead => Msg::PartForehead,
+                FacePart::Cheeks => Msg::PartCheeks,
+                FacePart::Chin => Msg::PartChin,
+            })
+        })
+        .collect();
+    let sep = match lang {
+        crate::i18n::Lang::En => ", ",
+        crate::i18n::Lang::Zh => "、",
+    };
+    let and = lang.text(Msg::ListAnd);
+    let list = match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{}{and}{last}", rest.join(sep)),
+        None => String::new(),
+    };
+    (
+        lang.fill(Msg::HintHandOverParts, &[("parts", &list)]),
+        advice,
+    )
 }
 
 #[cfg(test)]

@@ -52,6 +52,8 @@ pub struct View {
     pub retry_advice: Vec<String>,
     /// Hints showing, most important first.
     pub hints: Vec<HintCode>,
+    /// The parts of the face a hand covers, while `hand_over_face` shows.
+    pub hand_parts: Vec<crate::measure::hands::FacePart>,
     /// Every hint that showed during this attempt (for the result screen).
     pub seen: Vec<HintCode>,
     pub face_in_oval: bool,
@@ -112,6 +114,7 @@ impl View {
         }
         self.hints.clear();
         self.hints.extend(coach.hints.showing());
+        self.hand_parts = coach.hints.hand_parts();
         self.seen.clear();
         if self.screen == Screen::Result {
             let since = attempt.map_or(0.0, |a| a.start_s);
@@ -378,17 +381,9 @@ impl Renderer {
             for (i, h) in view.hints.iter().take(3).enumerate() {
                 let y = top + i as i32 * row_h;
                 c.disc(mid, y as f32 + mid * 0.55, mid * 0.3, AMBER, 255);
-                let (m, _) = h.messages();
-                self.text.draw(
-                    c.buf,
-                    width,
-                    height,
-                    (mid * 1.6) as i32,
-                    y,
-                    lang.text(m),
-                    mid,
-                    AMBER,
-                );
+                let (m, _) = crate::record::hint::hint_texts(*h, &view.hand_parts, lang);
+                self.text
+                    .draw(c.buf, width, height, (mid * 1.6) as i32, y, &m, mid, AMBER);
             }
         }
         if view.screen == Screen::Result {
