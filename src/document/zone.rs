@@ -21,6 +21,15 @@ pub const LENGTH_SLACK: usize = 3;
 /// has a filler `<` (a shorter line of capitals is ordinary text). Such a
 /// line with no complete zone around it makes the zone `mrz_unreadable`.
 pub const MRZ_LIKE_MIN_CHARS: usize = 20;
+/// A name line (TD3 and MRV line 1, TD1 line 3: names, then filler to the
+/// end) read short but ending in at least this many fillers is padded with
+/// fillers to its zone's length: the text detector often stops where the
+/// faint `<<<` run begins (the Czech specimen's 27 of 44 characters), and
+/// names never hold three fillers in a row (ICAO 9303-3: `<<` between
+/// surname and given names, `<` between their parts), so the read had
+/// reached the final filler and nothing of the name is lost.
+pub const NAME_LINE_MIN_FILL: usize = 3;
+
 /// Boxes side by side are one line when their centres are within this share
 /// of the taller box's height vertically.
 const SAME_ROW_SHARE: f32 = 0.5;
@@ -126,6 +135,18 @@ pub fn fit_length(line: &str, len: usize) -> Option<String> {
     Some(out.into_iter().collect())
 }
 
+/// `line` as the name line of a `len`-character zone: [`fit_length`], or
+/// padded with fillers when it ends in [`NAME_LINE_MIN_FILL`] of them.
+pub fn fit_name_line(line: &str, len: usize) -> Option<String> {
+    if let Some(l) = fit_length(line, len) {
+        return Some(l);
+    }
+    let n = line.chars().count();
+    let trailing = line.chars().rev().take_while(|&c| c == '<').count();
+    (n < len && trailing >= NAME_LINE_MIN_FILL && n >= MRZ_LIKE_MIN_CHARS)
+        .then(|| format!("{line}{}", "<".repeat(len - n)))
+}
+
 fn mrz_like(line: &str) -> bool {
     line.chars().count() >= MRZ_LIKE_MIN_CHARS && line.contains('<')
 }
@@ -149,17 +170,17 @@ pub fn find(lines: &[TextLine], today: Date) -> Zone {
     for (i, r) in rows.iter().enumerate() {
         let Some(first) = r else { continue };
         for &len in &MRZ_LENGTHS {
-            let Some(a) = fit_length(first, len) else {
-                continue;
-            };
-            let next = |k: usize| -> Option<String> {
+            let row = |k: usize, fit: fn(&str, usize) -> Option<String>| -> Option<String> {
                 rows.get(i + k)
                     .and_then(|r| r.as_deref())
-                    .and_then(|s| fit_length(s, len))
+                    .and_then(|s| fit(s, len))
             };
             match len {
                 30 => {
-                    if let (Some(b), Some(c)) = (next(1), next(2)) {
+                    let Some(a) = fit_length(first, len) else {
+                        continue;
+                    };
+                    if let (Some(b), Some(c)) = (row(1, fit_length), row(2, fit_name_line)) {
                         consider(vec![a.clone(), b, c]);
                     }
                     if a.starts_with('D') {
@@ -167,8 +188,8 @@ pub fn find(lines: &[TextLine], today: Date) -> Zone {
                     }
                 }
                 _ => {
-                    if let Some(b) = next(1) {
-                        consider(vec![a.clone(), b]);
+                    if let (Some(a), Some(b)) = (fit_name_line(first, len), row(1, fit_length)) {
+                        consider(vec![a, b]);
                     }
                 }
             }
@@ -228,6 +249,38 @@ mod tests {
         assert!(m.valid(), "{:?}", m.failed_checks());
         assert_eq!(m.surname, "ERIKSSON");
         assert_eq!(m.given_names, "ANNA MARIA");
+    }
+
+    #[test]
+    fn a_name_line_cut_short_in_its_filler_is_padded_but_not_one_cut_in_the_name() {
+        let data = "99003853<1CZE1101018M1207046110101111<<<<<94";
+        let z = find(
+            &[
+                line(50.0, 0.0, "P<CZESPECIMEN<<VZOR<<<<<<<"),
+                line(100.0, 0.0, data),
+            ],
+            today(),
+        );
+        let Zone::Read(m) = z else {
+            panic!("not read: {z:?}")
+        };
+        assert_eq!(m.lines[0], format!("P<CZESPECIMEN<<VZOR{}", "<".repeat(25)));
+        assert_eq!(m.surname, "SPECIMEN");
+        assert_eq!(m.given_names, "VZOR");
+        // Cut after one filler: a given name may follow, so no zone.
+        let z = find(
+            &[
+                line(50.0, 0.0, "P<CZESPECIMEN<<VZOR<"),
+                line(100.0, 0.0, data),
+            ],
+            today(),
+        );
+        assert!(!matches!(z, Zone::Read(_)), "{z:?}");
+        assert_eq!(
+            fit_name_line("P<UTO<<<", 44),
+            None,
+            "too short to be a line"
+        );
     }
 
     #[test]
