@@ -108,7 +108,7 @@ pub fn text(doc: &AnalysisDoc, r: &Readiness, lang: Lang) -> String {
         }
         for x in &r.to_fix {
             n += 1;
-            let (what, advice) = x.cause.texts(lang);
+            let (what, advice) = x.texts(lang);
             // A photo has no "time" to share out: the one frame shows it.
             let share = if r.photo {
                 String::new()
@@ -133,7 +133,7 @@ pub fn text(doc: &AnalysisDoc, r: &Readiness, lang: Lang) -> String {
     }
     if !r.notes.is_empty() {
         for x in &r.notes {
-            let (what, advice) = x.cause.texts(lang);
+            let (what, advice) = x.texts(lang);
             let _ = writeln!(s, "  - {what} ({})\n    {advice}", x.cause.code());
         }
     }

@@ -113,7 +113,7 @@ pub fn verdict_text(j: &super::html::Judged, lang: Lang) -> String {
     }
     if !matches!(j.verdict.outcome, Outcome::Empty | Outcome::NoFace) {
         for (i, r) in j.verdict.reasons.iter().enumerate() {
-            let (what, advice) = r.cause.texts(lang);
+            let (what, advice) = r.texts(lang);
             let _ = writeln!(
                 s,
                 "  {}. {:>4}  {what} ({})\n             {advice}",

@@ -149,6 +149,19 @@ pub struct Reason {
     /// When it first began and last ended.
     pub start_s: f64,
     pub end_s: f64,
+    /// `hand_over_face`: the parts of the face a hand covered.
+    pub parts: Vec<crate::measure::hands::FacePart>,
+}
+
+impl Reason {
+    /// What went wrong and what to do, in `lang` (a hand names the parts
+    /// it covers).
+    pub fn texts(&self, lang: Lang) -> (String, String) {
+        match self.cause {
+            Cause::Issue(code) => crate::record::hint::hint_texts(code, &self.parts, lang),
+            _ => self.cause.texts(lang),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -246,6 +259,20 @@ pub fn judge(doc: &AnalysisDoc, prompts: Option<&[PromptResult]>) -> Verdict {
                 .iter()
                 .map(|s| s.end_s)
                 .fold(f64::NEG_INFINITY, f64::max),
+            parts: {
+                let mut parts = Vec::new();
+                for p in spans.iter().flat_map(|s| s.parts.iter()) {
+                    if !parts.contains(p) {
+                        parts.push(*p);
+                    }
+                }
+                parts.sort_by_key(|p| {
+                    crate::measure::hands::FacePart::ALL
+                        .iter()
+                        .position(|q| q == p)
+                });
+                parts
+            },
         });
     }
     let failed_prompts: Vec<Reason> = prompts
@@ -262,6 +289,7 @@ pub fn judge(doc: &AnalysisDoc, prompts: Option<&[PromptResult]>) -> Verdict {
                 fraction: covered([(p.start_frame, p.end_frame)], n),
                 start_s: p.start_s,
                 end_s: p.end_s,
+                parts: Vec::new(),
             })
         })
         .collect();

@@ -288,7 +288,7 @@ fn verdict_card(h: &mut String, j: &Judged, lang: Lang) {
     if !reasons.is_empty() {
         h.push_str("<ol class=\"reasons\">\n");
         for r in reasons {
-            let (what, advice) = r.cause.texts(lang);
+            let (what, advice) = r.texts(lang);
             let share = if photo {
                 String::new()
             } else {
@@ -317,7 +317,7 @@ fn verdict_card(h: &mut String, j: &Judged, lang: Lang) {
             esc(lang.text(Msg::AlsoSeen))
         );
         for r in &v.minor {
-            let (what, advice) = r.cause.texts(lang);
+            let (what, advice) = r.texts(lang);
             let _ = writeln!(
                 h,
                 "<li data-code=\"{code}\">{} <code>{code}</code> — {} · {}</li>",
