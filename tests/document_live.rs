@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{bin, clip_of_stills, fixture, ocr_models_present, run, tmp};
+use common::{bin, clip_of_stills, ocr_models_present, run, specimen_and_table, tmp};
 use lc_eval::document::{compose, Scene};
 
 /// Frames per second of the built clips: the guide looks once a second of
@@ -27,12 +27,7 @@ fn scene(glare: bool) -> Scene {
 }
 
 fn pictures() -> (image::RgbImage, image::RgbImage, image::RgbImage) {
-    let doc = image::open(fixture("mrz-utopia-td3.png"))
-        .expect("fixture")
-        .to_rgb8();
-    let table = image::open(fixture("coffee.png"))
-        .expect("fixture")
-        .to_rgb8();
+    let (doc, table) = specimen_and_table();
     let clean = compose(&doc, &table, &scene(false)).picture;
     let glare = compose(&doc, &table, &scene(true)).picture;
     let empty = image::imageops::resize(&table, 640, 480, image::imageops::FilterType::Triangle);

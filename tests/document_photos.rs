@@ -6,18 +6,13 @@
 
 mod common;
 
-use common::{bin, fixture, issue_codes, ocr_models_present};
+use common::{bin, issue_codes, ocr_models_present, specimen_and_table};
 use lc_eval::document::{compose, Scene};
 use liveness_coach::document::check::DocIssue;
 
 /// The document on the table as `scene` says, judged: (JSON, true corners).
 fn judged(tag: &str, scene: &Scene) -> (serde_json::Value, [[f32; 2]; 4]) {
-    let doc = image::open(fixture("mrz-utopia-td3.png"))
-        .expect("fixture")
-        .to_rgb8();
-    let table = image::open(fixture("coffee.png"))
-        .expect("fixture")
-        .to_rgb8();
+    let (doc, table) = specimen_and_table();
     let c = compose(&doc, &table, scene);
     let dir = std::env::temp_dir().join(format!("lc-docphoto-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

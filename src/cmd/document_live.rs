@@ -17,12 +17,12 @@ use crate::document::ocr::Ocr;
 use crate::frame::Frame;
 use crate::i18n::{Lang, Msg};
 use crate::live::capture::{Capture, StreamState};
-use crate::live::Rate;
+use crate::live::{Published, Rate};
 use crate::ui::document_screen::{self, DocView};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Where the live guide's frames come from and where its picture goes.
@@ -207,11 +207,6 @@ enum Command {
     Quit,
 }
 
-struct Shared {
-    view: DocView,
-    version: u64,
-}
-
 /// What the looking thread leaves: the picture taken, and why the stream
 /// stopped when it failed.
 type Looked = (Option<(Judged, Frame)>, Option<String>);
@@ -223,7 +218,7 @@ fn windowed(
     ocr: Ocr,
     today: Date,
 ) -> Result<Option<(Judged, Frame)>> {
-    use minifb::{Key, Window};
+    use minifb::Key;
     let camera = opts.camera;
     let path = opts.source.clone();
     let capture = Capture::spawn(
@@ -233,30 +228,20 @@ fn windowed(
     )?;
     crate::live::wait_first_frame(&capture)?;
     let (w, h) = opts.window;
-    let mut window = Window::new(
+    let (mut window, keys) = crate::live::open_window(
         "liveness-coach: document",
-        w,
-        h,
-        minifb::WindowOptions::default(),
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))
-    .context(
+        (w, h),
         "cannot open a window (no display?). Run it in a desktop session, or check a photo of \
          the document instead: `liveness-coach document PHOTO`",
     )?;
     window.set_target_fps(60);
-    let (key_tx, keys) = mpsc::channel::<Key>();
-    window.set_input_callback(Box::new(crate::live::KeyEvents(key_tx)));
     // Ctrl-C closes the window as Q does: a picture taken is still reported.
     let interrupted = Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
         let flag = interrupted.clone();
         let _ = ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst));
     }
-    let shared = Arc::new(Mutex::new(Shared {
-        view: DocView::default(),
-        version: 0,
-    }));
+    let shared = Arc::new(Published::<DocView>::default());
     let (tx, rx) = mpsc::channel::<Command>();
     let latest = capture.latest.clone();
     let worker = {
@@ -288,12 +273,7 @@ fn windowed(
         if let Some(t) = latest.take_newer(seen_frame, &mut frame, crate::live::IDLE_REDRAW) {
             seen_frame = t.seq;
         }
-        if let Ok(s) = shared.lock() {
-            if s.version != seen_view {
-                view.clone_from(&s.view);
-                seen_view = s.version;
-            }
-        }
+        shared.take_newer(&mut seen_view, &mut view);
         let f = (frame.width > 0).then_some(&frame);
         document_screen::render(&mut text, &mut xmap, &mut buf, w, h, f, &view, args.lang);
         window
@@ -336,7 +316,7 @@ fn windowed(
 fn looking(
     mut ocr: Ocr,
     latest: &crate::live::capture::Latest,
-    shared: &Mutex<Shared>,
+    shared: &Published<DocView>,
     rx: &mpsc::Receiver<Command>,
     lang: Lang,
     name: Option<&str>,
@@ -350,12 +330,7 @@ fn looking(
     let mut taken: Option<(Judged, Frame)> = None;
     let mut rate = Rate::default();
     let mut last_frame = Instant::now();
-    let publish = |view: &DocView| {
-        if let Ok(mut s) = shared.lock() {
-            s.view.clone_from(view);
-            s.version += 1;
-        }
-    };
+    let publish = |view: &DocView| shared.publish(view);
     loop {
         match rx.try_recv() {
             Ok(Command::Quit) | Err(mpsc::TryRecvError::Disconnected) => break,

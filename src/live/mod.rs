@@ -103,10 +103,62 @@ enum Command {
     Quit,
 }
 
-struct Shared {
-    view: View,
-    /// Bumped on every update.
-    version: u64,
+/// The newest view one thread made for another to draw, with a version
+/// bumped on every update (the drawing thread copies only what changed).
+pub struct Published<T> {
+    slot: Mutex<(T, u64)>,
+}
+
+impl<T: Clone + Default> Default for Published<T> {
+    fn default() -> Self {
+        Published {
+            slot: Mutex::new((T::default(), 0)),
+        }
+    }
+}
+
+impl<T: Clone + Default> Published<T> {
+    pub fn publish(&self, view: &T) {
+        if let Ok(mut s) = self.slot.lock() {
+            s.0.clone_from(view);
+            s.1 += 1;
+        }
+    }
+
+    /// Copies the view into `into` when it is newer than `seen` (updated).
+    pub fn take_newer(&self, seen: &mut u64, into: &mut T) {
+        if let Ok(s) = self.slot.lock() {
+            if s.1 != *seen {
+                into.clone_from(&s.0);
+                *seen = s.1;
+            }
+        }
+    }
+}
+
+/// Opens the window of a live loop, its key presses delivered as events;
+/// `no_window` says what to do instead when none can open.
+pub fn open_window(
+    title: &str,
+    (w, h): (usize, usize),
+    no_window: &'static str,
+) -> Result<(minifb::Window, mpsc::Receiver<minifb::Key>)> {
+    let mut window = minifb::Window::new(
+        title,
+        w,
+        h,
+        minifb::WindowOptions {
+            resize: false,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))
+    .context(no_window)?;
+    // Key presses arrive as events, so a tap shorter than one window update
+    // is not missed (polling key state would see it neither down nor up).
+    let (key_tx, keys) = mpsc::channel::<minifb::Key>();
+    window.set_input_callback(Box::new(KeyEvents(key_tx)));
+    Ok((window, keys))
 }
 
 /// Runs a session in a window until the person quits (Q, Esc, closing the
@@ -117,34 +169,19 @@ pub fn run_window(
     opts: WindowOptions,
     interrupted: Arc<AtomicBool>,
 ) -> Result<LiveRun> {
-    use minifb::{Key, Window};
+    use minifb::Key;
     let (w, h) = opts.size;
-    let mut window = Window::new(
+    let (mut window, keys) = open_window(
         &opts.title,
-        w,
-        h,
-        minifb::WindowOptions {
-            resize: false,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))
-    .context(
+        opts.size,
         "cannot open a window (no display?). Run it in a desktop session, or rehearse from a \
          recording without a window: `liveness-coach practice --source FILE --headless`",
     )?;
     // No fixed pacing: the loop below presents as soon as a frame arrives
     // (minifb's 60 Hz pacing added up to 16 ms of latency, docs/speed.md).
     window.set_target_fps(0);
-    // Key presses arrive as events, so a tap shorter than one window update
-    // is not missed (polling key state would see it neither down nor up).
-    let (key_tx, keys) = mpsc::channel::<Key>();
-    window.set_input_callback(Box::new(KeyEvents(key_tx)));
     let mut renderer = Renderer::new()?;
-    let shared = Arc::new(Mutex::new(Shared {
-        view: View::default(),
-        version: 0,
-    }));
+    let shared = Arc::new(Published::<View>::default());
     let (tx, rx) = mpsc::channel::<Command>();
     let latest = capture.latest.clone();
     let worker = {
@@ -173,12 +210,7 @@ pub fn run_window(
             seen_frame = t.seq;
             new_frame_at = Some(t.captured_at);
         }
-        if let Ok(s) = shared.lock() {
-            if s.version != seen_view {
-                view.clone_from(&s.view);
-                seen_view = s.version;
-            }
-        }
+        shared.take_newer(&mut seen_view, &mut view);
         let f = (frame.width > 0).then_some(&frame);
         let t0 = Instant::now();
         renderer.render(&mut buf, w, h, f, &view, opts.lang, landmarks);
@@ -265,7 +297,7 @@ impl minifb::InputCallback for KeyEvents {
 fn inference(
     mut coach: Coach,
     latest: &capture::Latest,
-    shared: &Mutex<Shared>,
+    shared: &Published<View>,
     rx: &mpsc::Receiver<Command>,
     lang: Lang,
 ) -> (Coach, Option<String>, Recent, Rate) {
@@ -277,12 +309,7 @@ fn inference(
     let mut last_frame = Instant::now();
     let mut stream_over = false;
     let mut rate = Rate::default();
-    let publish = |view: &View| {
-        if let Ok(mut s) = shared.lock() {
-            s.view.clone_from(view);
-            s.version += 1;
-        }
-    };
+    let publish = |view: &View| shared.publish(view);
     loop {
         let mut quit = false;
         while let Ok(c) = rx.try_recv() {

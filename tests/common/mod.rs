@@ -203,3 +203,15 @@ pub fn clip_of_stills(name: &str, stills: &[(&image::RgbImage, usize)], fps: u32
     std::fs::write(&path, out).expect("write clip");
     path
 }
+
+/// The shipped UTOPIA passport specimen and the shipped photo of a table
+/// with coffee (public domain), for building document photos.
+pub fn specimen_and_table() -> (image::RgbImage, image::RgbImage) {
+    let doc = image::open(fixture("mrz-utopia-td3.png"))
+        .expect("fixture")
+        .to_rgb8();
+    let table = image::open(fixture("coffee.png"))
+        .expect("fixture")
+        .to_rgb8();
+    (doc, table)
+}
