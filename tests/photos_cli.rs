@@ -116,9 +116,14 @@ fn a_dark_photo_is_too_dark_and_nothing_time_based() {
     );
     let dark = &doc.issues[c.iter().position(|x| *x == HintCode::TooDark).unwrap_or(0)];
     assert!(dark.span.value < 60.0, "face luma {}", dark.span.value);
-    // The summary names it, without a time span.
+    // The summary names it, without a time span, and counts no movements
+    // (a photo cannot show one).
     assert!(
         stderr.contains("(too_dark)") && stderr.contains("one photo"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("blink") && !stderr.contains("turn left"),
         "{stderr}"
     );
 }

@@ -43,7 +43,8 @@ pub fn summary(doc: &AnalysisDoc, lang: Lang) -> String {
             100.0 * with_face as f64 / n.max(1) as f64
         );
     }
-    for kind in EventKind::ALL {
+    // A photo cannot show a movement: no counts of them.
+    for kind in EventKind::ALL.into_iter().filter(|_| !photo) {
         let evs: Vec<_> = doc.events.iter().filter(|e| e.kind == kind).collect();
         let times: Vec<String> = evs.iter().map(|e| format!("{:.1}s", e.start_s)).collect();
         let _ = writeln!(
