@@ -447,9 +447,86 @@ messages! {
     DocGuideSaved => "Picture saved to {path}", "照片已保存到 {path}";
 }
 
+/// A hint's message and advice in `lang`; for `hand_over_face` with the
+/// `parts` a hand covers, the message names them ("A hand covers your nose
+/// and mouth").
+pub fn hint_texts(
+    code: crate::record::HintCode,
+    parts: &[crate::measure::hands::FacePart],
+    lang: Lang,
+) -> (String, String) {
+    use crate::measure::hands::FacePart;
+    use crate::record::HintCode;
+    let (m, a) = code.messages();
+    let advice = lang.text(a).to_string();
+    if code != HintCode::HandOverFace || parts.is_empty() {
+        return (lang.text(m).to_string(), advice);
+    }
+    let names: Vec<&str> = parts
+        .iter()
+        .map(|p| {
+            lang.text(match p {
+                FacePart::Eyes => Msg::PartEyes,
+                FacePart::Nose => Msg::PartNose,
+                FacePart::Mouth => Msg::PartMouth,
+                FacePart::Forehead => Msg::PartForehead,
+                FacePart::Cheeks => Msg::PartCheeks,
+                FacePart::Chin => Msg::PartChin,
+            })
+        })
+        .collect();
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::Zh => "、",
+    };
+    let and = lang.text(Msg::ListAnd);
+    let list = match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{}{and}{last}", rest.join(sep)),
+        None => String::new(),
+    };
+    (
+        lang.fill(Msg::HintHandOverParts, &[("parts", &list)]),
+        advice,
+    )
+}
+
+/// A hint span's message and advice in `lang` ([`hint_texts`]).
+pub fn span_texts(h: &crate::record::HintSpan, lang: Lang) -> (String, String) {
+    hint_texts(h.code, &h.parts, lang)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hand_names_the_parts_it_covers_in_both_languages() {
+        use crate::measure::hands::FacePart;
+        let span = |parts: Vec<FacePart>| crate::record::HintSpan {
+            code: crate::record::HintCode::HandOverFace,
+            start_frame: 0,
+            end_frame: 0,
+            start_s: 0.0,
+            end_s: 0.0,
+            value: 0.5,
+            parts,
+        };
+        let s = span(vec![FacePart::Eyes, FacePart::Nose, FacePart::Mouth]);
+        assert_eq!(
+            span_texts(&s, Lang::En).0,
+            "A hand covers your eyes, nose and mouth"
+        );
+        assert_eq!(span_texts(&s, Lang::Zh).0, "手遮住了你的眼睛、鼻子和嘴");
+        assert_eq!(
+            span_texts(&span(vec![FacePart::Chin]), Lang::En).0,
+            "A hand covers your chin"
+        );
+        assert_eq!(
+            span_texts(&span(vec![]), Lang::En).0,
+            "Something covers your face"
+        );
+    }
 
     #[test]
     fn every_message_has_both_languages() {

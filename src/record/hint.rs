@@ -163,86 +163,9 @@ pub struct HintSpan {
     pub parts: Vec<crate::measure::hands::FacePart>,
 }
 
-impl HintSpan {
-    /// The hint's message and advice in `lang`; `hand_over_face` names the
-    /// parts a hand covered ("A hand covers your nose and mouth").
-    pub fn texts(&self, lang: crate::i18n::Lang) -> (String, String) {
-        hint_texts(self.code, &self.parts, lang)
-    }
-}
-
-/// A hint's message and advice in `lang`; for `hand_over_face` with the
-/// `parts` a hand covers, the message names them.
-pub fn hint_texts(
-    code: HintCode,
-    parts: &[crate::measure::hands::FacePart],
-    lang: crate::i18n::Lang,
-) -> (String, String) {
-    use crate::i18n::Msg;
-    use crate::measure::hands::FacePart;
-    let (m, a) = code.messages();
-    let advice = lang.text(a).to_string();
-    if code != HintCode::HandOverFace || parts.is_empty() {
-        return (lang.text(m).to_string(), advice);
-    }
-    let names: Vec<&str> = parts
-        .iter()
-        .map(|p| {
-            lang.text(match p {
-                FacePart::Eyes => Msg::PartEyes,
-                FacePart::Nose => Msg::PartNose,
-                FacePart::Mouth => Msg::PartMouth,
-                FacePart::Forehead => Msg::PartForehead,
-                FacePart::Cheeks => Msg::PartCheeks,
-                FacePart::Chin => Msg::PartChin,
-            })
-        })
-        .collect();
-    let sep = match lang {
-        crate::i18n::Lang::En => ", ",
-        crate::i18n::Lang::Zh => "、",
-    };
-    let and = lang.text(Msg::ListAnd);
-    let list = match names.split_last() {
-        Some((last, [])) => last.to_string(),
-        Some((last, rest)) => format!("{}{and}{last}", rest.join(sep)),
-        None => String::new(),
-    };
-    (
-        lang.fill(Msg::HintHandOverParts, &[("parts", &list)]),
-        advice,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_hand_names_the_parts_it_covers_in_both_languages() {
-        use crate::i18n::Lang;
-        use crate::measure::hands::FacePart;
-        let span = |parts: Vec<FacePart>| HintSpan {
-            code: HintCode::HandOverFace,
-            start_frame: 0,
-            end_frame: 0,
-            start_s: 0.0,
-            end_s: 0.0,
-            value: 0.5,
-            parts,
-        };
-        let s = span(vec![FacePart::Eyes, FacePart::Nose, FacePart::Mouth]);
-        assert_eq!(
-            s.texts(Lang::En).0,
-            "A hand covers your eyes, nose and mouth"
-        );
-        assert_eq!(s.texts(Lang::Zh).0, "手遮住了你的眼睛、鼻子和嘴");
-        assert_eq!(
-            span(vec![FacePart::Chin]).texts(Lang::En).0,
-            "A hand covers your chin"
-        );
-        assert_eq!(span(vec![]).texts(Lang::En).0, "Something covers your face");
-    }
 
     #[test]
     fn a_still_shows_light_framing_cover_and_quality_but_never_time() {

@@ -78,7 +78,10 @@ pub struct IssueEntry {
 impl From<&HintSpan> for IssueEntry {
     fn from(h: &HintSpan) -> IssueEntry {
         use crate::i18n::Lang;
-        let ((m_en, a_en), (m_zh, a_zh)) = (h.texts(Lang::En), h.texts(Lang::Zh));
+        let ((m_en, a_en), (m_zh, a_zh)) = (
+            crate::i18n::span_texts(h, Lang::En),
+            crate::i18n::span_texts(h, Lang::Zh),
+        );
         IssueEntry {
             span: h.clone(),
             message: Bilingual { en: m_en, zh: m_zh },

@@ -200,7 +200,7 @@ impl SessionDoc {
             .hints
             .iter()
             .map(|h| {
-                let (message, advice) = h.texts(lang);
+                let (message, advice) = crate::i18n::span_texts(h, lang);
                 HintEntry {
                     span: h.clone(),
                     duration_s: h.end_s - h.start_s,

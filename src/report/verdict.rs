@@ -158,7 +158,7 @@ impl Reason {
     /// it covers).
     pub fn texts(&self, lang: Lang) -> (String, String) {
         match self.cause {
-            Cause::Issue(code) => crate::record::hint::hint_texts(code, &self.parts, lang),
+            Cause::Issue(code) => crate::i18n::hint_texts(code, &self.parts, lang),
             _ => self.cause.texts(lang),
         }
     }

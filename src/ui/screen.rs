@@ -381,7 +381,7 @@ impl Renderer {
             for (i, h) in view.hints.iter().take(3).enumerate() {
                 let y = top + i as i32 * row_h;
                 c.disc(mid, y as f32 + mid * 0.55, mid * 0.3, AMBER, 255);
-                let (m, _) = crate::record::hint::hint_texts(*h, &view.hand_parts, lang);
+                let (m, _) = crate::i18n::hint_texts(*h, &view.hand_parts, lang);
                 self.text
                     .draw(c.buf, width, height, (mid * 1.6) as i32, y, &m, mid, AMBER);
             }
