@@ -67,11 +67,7 @@ pub fn render(
     let mut c = Canvas { buf, width, height };
     c.fill(0x101418);
     let frame = view.taken.as_ref().or(live);
-    let (fw, fh) = match frame {
-        Some(f) if f.width > 0 && f.height > 0 => (f.width, f.height),
-        _ if view.frame_size.0 > 0 => view.frame_size,
-        _ => (640, 480),
-    };
+    let (fw, fh) = super::draw::shown_size(frame, view.frame_size);
     let p = Placement::fit(fw, fh, width, height);
     if let Some(f) = frame {
         blit(&mut c, f, &p, xmap, false);

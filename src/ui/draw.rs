@@ -184,6 +184,16 @@ impl Placement {
     }
 }
 
+/// The size of the picture a screen shows: the frame's own, else the last
+/// analysed frame's (`known`), else 640x480 before any frame arrived.
+pub fn shown_size(frame: Option<&Frame>, known: (u32, u32)) -> (u32, u32) {
+    match frame {
+        Some(f) if f.width > 0 && f.height > 0 => (f.width, f.height),
+        _ if known.0 > 0 => known,
+        _ => (640, 480),
+    }
+}
+
 /// Draws `frame` mirrored into the canvas at `p` (nearest neighbour).
 /// `xmap` is scratch space reused between calls, so this does not allocate
 /// once the sizes stop changing.

@@ -134,8 +134,6 @@ pub struct Observation {
     /// Hands near the face (or anywhere, without a face), as last looked
     /// for (see [`HAND_EVERY_S`]).
     pub hands: Vec<hand::Hand>,
-    /// Whether the hand models ran on this frame.
-    pub hands_ran: bool,
 }
 
 pub struct Perception {
@@ -321,7 +319,6 @@ impl Perception {
                 None => Some(Roi::letterbox(frame.width, frame.height)),
             };
             if let Some(a) = area {
-                out.hands_ran = true;
                 if !changed && self.hand.start(frame, &a) {
                     self.hand_pending = Some((self.frames + HAND_LAG_FRAMES, frame.time_s, face));
                 } else {
