@@ -17,6 +17,14 @@ pub const MIN_PRESENCE: f32 = 0.5;
 pub const TRACK_EYE_CORNERS: (usize, usize) = (33, 263);
 /// How much larger than the landmarks' extent the tracked crop is.
 pub const TRACK_SCALE: f32 = 1.5;
+/// The mesh network's last shared layer (after the trunk, before the
+/// landmark and presence heads split), read out as what the face looks
+/// like: 128 channels over a 6x6 grid of the crop. `vision::cover` decides
+/// sunglasses, clear glasses and hats from it (docs/occlusion.md).
+pub const FEATURES_NODE: &str = "p_re_lu_15";
+/// Its shape (NCHW) and size.
+pub const FEATURE_SHAPE: [usize; 4] = [1, 128, 6, 6];
+pub const FEATURES: usize = FEATURE_SHAPE[1] * FEATURE_SHAPE[2] * FEATURE_SHAPE[3];
 
 /// Mesh output for one face, landmarks in frame pixels (z in the same scale:
 /// negative toward the camera).
@@ -25,6 +33,8 @@ pub struct MeshResult {
     pub landmarks: Vec<[f32; 3]>,
     /// Face-presence probability, 0-1.
     pub presence: f32,
+    /// The mesh's inner view of the crop ([`FEATURES_NODE`]).
+    pub features: Vec<f32>,
 }
 
 pub struct FaceMesh {
@@ -34,7 +44,12 @@ pub struct FaceMesh {
 impl FaceMesh {
     pub fn new(bytes: &[u8]) -> Result<FaceMesh> {
         Ok(FaceMesh {
-            net: Net::load(bytes, [1, 3, INPUT, INPUT], "face mesh")?,
+            net: Net::load_with_outputs(
+                bytes,
+                [1, 3, INPUT, INPUT],
+                "face mesh",
+                &[FEATURES_NODE],
+            )?,
         })
     }
 
@@ -47,7 +62,10 @@ impl FaceMesh {
         self.net
             .fill_input(|out| crop_to_tensor(frame, roi, INPUT, UNIT, false, out))?;
         obs.finished(Stage::Crop);
-        let outs = self.net.run_expect(&[NUM_LANDMARKS * 3, 1], "face mesh")?;
+        let mut outs = self
+            .net
+            .run_expect(&[NUM_LANDMARKS * 3, 1, FEATURES], "face mesh")?;
+        let features = outs.pop().unwrap_or_default();
         let n = INPUT as f32;
         let landmarks = outs[0]
             .chunks_exact(3)
@@ -66,6 +84,7 @@ impl FaceMesh {
         Ok(MeshResult {
             landmarks,
             presence,
+            features,
         })
     }
 }

@@ -22,11 +22,29 @@ pub fn onnx() -> tract_onnx::model::Onnx {
 /// Parses `bytes` for an input of `shape` and optimises it for running,
 /// with this project's faster operators ([`crate::fast_ops`]).
 pub fn optimized(bytes: &[u8], shape: [usize; 4]) -> TractResult<TypedModel> {
-    let mut model = onnx()
+    optimized_with_outputs(bytes, shape, &[])
+}
+
+/// As [`optimized`], and the first outputs of the nodes named in `extra`
+/// become outputs too, after the model's own (an inner layer read as a
+/// feature vector). The fused operators keep them: a fusion never hides a
+/// model output.
+pub fn optimized_with_outputs(
+    bytes: &[u8],
+    shape: [usize; 4],
+    extra: &[&str],
+) -> TractResult<TypedModel> {
+    let mut read = onnx()
         .model_for_read(&mut std::io::Cursor::new(bytes))?
-        .with_input_fact(0, f32::fact(shape).into())?
-        .into_typed()?
-        .into_decluttered()?;
+        .with_input_fact(0, f32::fact(shape).into())?;
+    if !extra.is_empty() {
+        let mut outputs = read.output_outlets()?.to_vec();
+        for name in extra {
+            outputs.push(OutletId::new(read.node_by_name(name)?.id, 0));
+        }
+        read.select_output_outlets(&outputs)?;
+    }
+    let mut model = read.into_typed()?.into_decluttered()?;
     crate::fast_ops::rewrite(&mut model)?;
     model.into_optimized()
 }
@@ -35,7 +53,18 @@ impl Net {
     /// Parses, optimises and plans `bytes` for an input of `shape`; `name` is
     /// used in error messages.
     pub fn load(bytes: &[u8], shape: [usize; 4], name: &str) -> Result<Net> {
-        let plan = optimized(bytes, shape)
+        Net::load_with_outputs(bytes, shape, name, &[])
+    }
+
+    /// As [`Net::load`], with the nodes named in `extra` as further outputs
+    /// ([`optimized_with_outputs`]).
+    pub fn load_with_outputs(
+        bytes: &[u8],
+        shape: [usize; 4],
+        name: &str,
+        extra: &[&str],
+    ) -> Result<Net> {
+        let plan = optimized_with_outputs(bytes, shape, extra)
             .and_then(|m| m.into_runnable())
             .with_context(|| format!("the model {name} cannot be loaded: the file is damaged or not the expected model"))?;
         let state = TypedSimpleState::new(&plan)
