@@ -37,6 +37,7 @@ LR = 2e-3
 WD = 1e-4
 CH = [16, 32, 64, 64]
 HIDDEN = 64
+FACE_MAX_THRESHOLD = 0.99
 
 # Same photo re-cropped or recoloured in masks/ (its README): one group each.
 SAME_PHOTO = [
@@ -241,7 +242,10 @@ def choose_thresholds(p, y):
         pj, yj = p[m, j], y[m, j]
         if j == 0:
             neg = pj[yj == 0]
-            th.append(float(max(0.5, (neg.max() + 1e-3) if len(neg) else 0.5)))
+            # At most FACE_MAX_THRESHOLD: a clutter crop the network is sure
+            # of would otherwise push it to 1 (no face would pass, and the
+            # bias fold-in divides by zero).
+            th.append(float(min(FACE_MAX_THRESHOLD, max(0.5, (neg.max() + 1e-3) if len(neg) else 0.5))))
             continue
         best, bt = -1, 0.5
         for t in np.linspace(0.05, 0.95, 91):
@@ -359,6 +363,8 @@ def main():
         oof[te] = probs(pk, x[te])
         print(f"fold {k}: {te.sum()} crops held out, thresholds {np.round(th, 3).tolist()}", flush=True)
     report.append("grouped 5-fold (by photo group), crop level, held out:\n" + score(oof, y))
+    for src in sorted(set(sources)):
+        report.append(f"  of which {src}:\n" + score(oof, y, sources == src))
     # --- scheme B: leave one source out (clutter from zju always trained on)
     face_sources = sorted(s for s in set(sources) if s != "zju") if a.by_source else []
     oos = np.full_like(y, np.nan)

@@ -13,6 +13,9 @@ pub const CANONICAL: &str = "canonical_face_model.obj";
 pub const POSE_WEIGHTS: &str = "geometry_pipeline_metadata_landmarks.pbtxt";
 /// What covers the face (`vision::cover`), trained by scripts/train_cover.sh.
 pub const COVER: &str = "face_cover.onnx";
+/// Sunglasses, clear glasses and hat from the mesh's features
+/// (`vision::cover`), fitted by scripts/train_cover.sh.
+pub const COVER_HEADS: &str = "face_cover_heads.onnx";
 /// Palms (`vision::hand`), MediaPipe 0.10.21's palm_detection_lite.
 pub const PALM: &str = "palm_detection_lite.onnx";
 /// 21 hand landmarks (`vision::hand`), MediaPipe 0.10.21's hand_landmark_lite.
@@ -30,6 +33,7 @@ pub struct ModelFiles {
     pub canonical: Cow<'static, [u8]>,
     pub pose_weights: Cow<'static, [u8]>,
     pub cover: Cow<'static, [u8]>,
+    pub cover_heads: Cow<'static, [u8]>,
     pub palm: Cow<'static, [u8]>,
     pub hand: Cow<'static, [u8]>,
 }
@@ -46,6 +50,7 @@ impl ModelFiles {
                 "../models/geometry_pipeline_metadata_landmarks.pbtxt"
             )),
             cover: Cow::Borrowed(include_bytes!("../models/face_cover.onnx")),
+            cover_heads: Cow::Borrowed(include_bytes!("../models/face_cover_heads.onnx")),
             palm: Cow::Borrowed(include_bytes!("../models/palm_detection_lite.onnx")),
             hand: Cow::Borrowed(include_bytes!("../models/hand_landmark_lite.onnx")),
         };
@@ -77,6 +82,7 @@ impl ModelFiles {
             canonical: read(CANONICAL)?,
             pose_weights: read(POSE_WEIGHTS)?,
             cover: read(COVER)?,
+            cover_heads: read(COVER_HEADS)?,
             palm: read(PALM)?,
             hand: read(HAND)?,
         };
@@ -97,6 +103,7 @@ impl ModelFiles {
             (CANONICAL, &self.canonical),
             (POSE_WEIGHTS, &self.pose_weights),
             (COVER, &self.cover),
+            (COVER_HEADS, &self.cover_heads),
             (PALM, &self.palm),
             (HAND, &self.hand),
         ] {

@@ -23,7 +23,9 @@ fn codes_of(photo: &Path) -> Vec<HintCode> {
 
 /// Real masked and unmasked photos (masks/, the set the network was trained
 /// on: in-sample; the held-out figures are in docs/occlusion.md): the
-/// first ten of each class in the labels.
+/// first forty of each class in the labels, against the issue's 0.9. (Ten
+/// of each, as before, cannot tell a recall of 0.92 from 0.8: one photo in
+/// five of a model at 0.92 fails a 9-of-10 test.)
 #[test]
 fn real_masked_photos_name_mask_and_unmasked_do_not() {
     let Some(dir) = eval_dir("masks", "real_masked_photos_name_mask_and_unmasked_do_not") else {
@@ -41,7 +43,7 @@ fn real_masked_photos_name_mask_and_unmasked_do_not() {
         } else {
             &mut bare
         };
-        if v.len() < 10 {
+        if v.len() < 40 {
             v.push(dir.join(file));
         }
     }
@@ -51,8 +53,8 @@ fn real_masked_photos_name_mask_and_unmasked_do_not() {
             .count()
     };
     let (m, b) = (named(&masked), named(&bare));
-    assert!(m >= 9, "mask named on {m} of 10 masked photos");
-    assert!(b <= 1, "mask named on {b} of 10 unmasked photos");
+    assert!(m >= 36, "mask named on {m} of 40 masked photos");
+    assert!(b <= 4, "mask named on {b} of 40 unmasked photos");
 }
 
 /// The public-domain astronaut, framed as a webcam shows a face, with a
@@ -80,4 +82,50 @@ fn a_drawn_mask_on_a_shippable_photo_names_mask() {
         .save(&masked)
         .expect("write");
     assert!(codes_of(&masked).contains(&HintCode::Mask), "masked photo");
+}
+
+/// The two real head-dev recordings, people the cover models never saw
+/// (a laptop webcam at 640x480, a studio camera at 360x288; neither wears a
+/// mask, sunglasses, glasses or a hat, seen by eye): analysed whole, as
+/// `analyze CLIP` shows them, none of those four codes is listed. Before the
+/// models learned from zju-dev's webcam faces too, the webcam clip (a man
+/// with a moustache and stubble) was called masked.
+#[test]
+fn real_clips_of_people_never_trained_on_raise_no_cover_code() {
+    let test = "real_clips_of_people_never_trained_on_raise_no_cover_code";
+    let Some(dir) = eval_dir("head-dev", test) else {
+        return;
+    };
+    for clip in ["webcam_pointer_demo.mp4", "talking_face.mp4"] {
+        let codes = codes_of(&dir.join(clip));
+        for code in [
+            HintCode::Mask,
+            HintCode::Sunglasses,
+            HintCode::Glasses,
+            HintCode::Hat,
+        ] {
+            assert!(!codes.contains(&code), "{clip}: {code:?} in {codes:?}");
+        }
+    }
+}
+
+/// zju-dev person 000009M (black frames in FBN, none in FNN, by the
+/// README's clip names) through `analyze CLIP`: glasses named with frames,
+/// not without. zju faces are among the cover models' training crops, so
+/// for the shipped models this is in-sample; the held-out clip figures
+/// (each person judged by the models of the fold without them: glasses on
+/// 48 of 55 clips, no false alarm) are in docs/occlusion.md. What it guards:
+/// the learned decision and the pixel lines it is combined with both reach
+/// the `issues` of a real webcam recording, and a bare face stays clear.
+#[test]
+fn glasses_are_named_on_a_real_webcam_clip_with_glasses_and_not_without() {
+    let test = "glasses_are_named_on_a_real_webcam_clip_with_glasses_and_not_without";
+    let Some(dir) = eval_dir("zju-dev", test) else {
+        return;
+    };
+    let clips = dir.join("clips");
+    let fbn = codes_of(&clips.join("000009M_FBN.mp4"));
+    assert!(fbn.contains(&HintCode::Glasses), "black frames: {fbn:?}");
+    let fnn = codes_of(&clips.join("000009M_FNN.mp4"));
+    assert!(!fnn.contains(&HintCode::Glasses), "no glasses: {fnn:?}");
 }

@@ -1,15 +1,24 @@
-//! What covers a face, learned from real photos: a small CNN on the face's
-//! crop (the square the mesh runs on, in the face's own frame: centred,
-//! eyes level) that says how likely the crop is a face at all (masked or
-//! not), and whether it wears a mask, sunglasses, clear glasses or a hat.
+//! What covers a face, learned from real photos, in two parts:
+//! - a small CNN on the face's crop (the square the mesh runs on, in the
+//!   face's own frame: centred, eyes level) says how likely the crop is a
+//!   face at all (masked or not), and whether it wears a mask
+//!   (`models/face_cover.onnx`);
+//! - linear heads on what the mesh network itself sees in that square (its
+//!   last shared layer, `mesh::FEATURES_NODE`, already computed for the
+//!   landmarks) say sunglasses, clear glasses and hat
+//!   (`models/face_cover_heads.onnx`). The mesh was trained by Google on far
+//!   more faces than the 54 sunglasses, 50 clear glasses and 165 hats of our
+//!   data, from which the CNN learned them from scratch and over-fitted.
 //!
-//! The network (`models/face_cover.onnx`) is trained by
-//! `scripts/train_cover.sh` on `../shared/eval/masks` and
-//! `../shared/eval/occlusion` only, from crops made by [`crop`] itself (the
-//! lc-eval example `extract_cover_crops`), so training and the product see
-//! the same pixels. Its thresholds, chosen on training folds only, and the
-//! held-out scores are in models/PROVENANCE.md and docs/occlusion.md.
+//! Both are trained by `scripts/train_cover.sh` on `../shared/eval/masks`
+//! and `../shared/eval/occlusion` only, from crops and features made by this
+//! code (the lc-eval example `extract_cover_crops`), so training and the
+//! product see the same pixels. The thresholds, chosen on training folds
+//! only, and the held-out scores are in models/PROVENANCE.md and
+//! docs/occlusion.md. The CNN's own sunglasses, glasses and hat outputs are
+//! not used.
 
+use super::mesh::{FEATURES, FEATURE_SHAPE};
 use super::roi::Roi;
 use super::warp::{crop_to_tensor, UNIT};
 use crate::frame::Frame;
@@ -21,14 +30,17 @@ use serde::{Deserialize, Serialize};
 pub const INPUT: usize = 64;
 /// The network's outputs, in order (sigmoid probabilities).
 pub const OUTPUTS: usize = 5;
+/// The heads' outputs on the mesh features: sunglasses, clear glasses, hat.
+pub const HEAD_OUTPUTS: usize = 3;
 
-/// Each output's decision threshold is folded into the network's last bias
-/// by scripts/train_cover.py (chosen per output on a validation part of the
-/// training data, never on the photos a score is reported on: best F1 for
-/// mask, sunglasses, clear glasses and hat; for `face`, the lowest value
-/// that keeps every clutter crop of the validation part out, at least 0.5;
-/// the shipped model takes the median of the five folds' choices, listed in
-/// models/PROVENANCE.md). So every output decides at probability 0.5.
+/// Each output's decision threshold is folded into the last bias by
+/// scripts/train_cover.py and train_cover_heads.py (chosen per output on a
+/// validation part of the training data, never on the photos a score is
+/// reported on: best F1 for mask, sunglasses, clear glasses and hat; for
+/// `face`, the lowest value that keeps every clutter crop of the validation
+/// part out, at least 0.5; the shipped models take the median of the five
+/// folds' choices, listed in models/PROVENANCE.md). So every output decides
+/// at probability 0.5.
 ///
 /// A crop is taken for a face, even where the mesh's presence is low (a
 /// mask hides what the mesh looks for), when `face` is at least this.
@@ -68,24 +80,28 @@ impl CoverScores {
     pub fn is_face(&self) -> bool {
         self.face >= FACE_MIN
     }
-    fn from_logits(v: &[f32]) -> CoverScores {
-        let s = |i: usize| {
-            let x = v.get(i).copied().unwrap_or(f32::NEG_INFINITY);
-            if x.is_finite() {
-                1.0 / (1.0 + (-x).exp())
-            } else if x > 0.0 {
-                1.0
-            } else {
-                0.0
-            }
-        };
+    /// From the CNN's logits (face, mask) and the heads' (sunglasses, clear
+    /// glasses, hat).
+    fn from_logits(cnn: &[f32], heads: &[f32]) -> CoverScores {
         CoverScores {
-            face: s(0),
-            mask: s(1),
-            sunglasses: s(2),
-            eyeglasses: s(3),
-            hat: s(4),
+            face: sigmoid(cnn, 0),
+            mask: sigmoid(cnn, 1),
+            sunglasses: sigmoid(heads, 0),
+            eyeglasses: sigmoid(heads, 1),
+            hat: sigmoid(heads, 2),
         }
+    }
+}
+
+/// Probability of logit `v[i]`; 0 where it is missing, NaN or -inf.
+fn sigmoid(v: &[f32], i: usize) -> f32 {
+    let x = v.get(i).copied().unwrap_or(f32::NEG_INFINITY);
+    if x.is_finite() {
+        1.0 / (1.0 + (-x).exp())
+    } else if x > 0.0 {
+        1.0
+    } else {
+        0.0
     }
 }
 
@@ -117,29 +133,90 @@ pub fn colourless(frame: &Frame, roi: &Roi) -> bool {
 
 pub struct CoverNet {
     net: Net,
+    heads: Net,
 }
 
 impl CoverNet {
-    pub fn new(bytes: &[u8]) -> Result<CoverNet> {
+    /// `cnn` is `models/face_cover.onnx`, `heads` `models/face_cover_heads.onnx`.
+    pub fn new(cnn: &[u8], heads: &[u8]) -> Result<CoverNet> {
         Ok(CoverNet {
-            net: Net::load(bytes, [1, 3, INPUT, INPUT], "face cover")?,
+            net: Net::load(cnn, [1, 3, INPUT, INPUT], "face cover")?,
+            heads: Net::load(heads, FEATURE_SHAPE, "face cover heads")?,
         })
     }
 
-    /// The scores for the face in `roi`.
-    pub fn run(&mut self, frame: &Frame, roi: &Roi) -> Result<CoverScores> {
+    /// The scores for the face in `roi`, whose mesh run gave `features`
+    /// (`MeshResult::features`, on the same square).
+    pub fn run(&mut self, frame: &Frame, roi: &Roi, features: &[f32]) -> Result<CoverScores> {
         self.net.fill_input(|out| crop(frame, roi, out))?;
-        let outs = self.net.run_expect(&[OUTPUTS], "face cover")?;
-        Ok(CoverScores::from_logits(&outs[0]))
+        let cnn = self.net.run_expect(&[OUTPUTS], "face cover")?;
+        anyhow::ensure!(
+            features.len() == FEATURES,
+            "the face mesh gave {} features, not {FEATURES}",
+            features.len()
+        );
+        self.heads.fill_input(|out| out.copy_from_slice(features))?;
+        let heads = self.heads.run_expect(&[HEAD_OUTPUTS], "face cover heads")?;
+        Ok(CoverScores::from_logits(&cnn[0], &heads[0]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::ModelFiles;
+
+    fn net() -> CoverNet {
+        let files = ModelFiles::embedded().expect("models");
+        CoverNet::new(&files.cover, &files.cover_heads).expect("loads")
     }
 
-    /// The scores for a crop already made by [`crop`] (evaluation).
-    pub fn run_crop(&mut self, pixels: &[f32]) -> Result<CoverScores> {
-        self.net.fill_input(|out| {
-            let n = out.len().min(pixels.len());
-            out[..n].copy_from_slice(&pixels[..n]);
-        })?;
-        let outs = self.net.run_expect(&[OUTPUTS], "face cover")?;
-        Ok(CoverScores::from_logits(&outs[0]))
+    /// Features that are not the mesh's layer (another mesh model given with
+    /// `--models`) are an error to report, never a panic or a silent guess.
+    #[test]
+    fn features_of_the_wrong_size_are_an_error() {
+        let frame = Frame::from_rgb(64, 64, vec![128; 64 * 64 * 3]).expect("frame");
+        let roi = Roi {
+            cx: 32.0,
+            cy: 32.0,
+            size: 48.0,
+            angle: 0.0,
+        };
+        let err = net()
+            .run(&frame, &roi, &[0.0; 10])
+            .expect_err("10 features");
+        assert!(err.to_string().contains("10 features"), "{err}");
+    }
+
+    /// The heads are linear in the features: the shipped file is what
+    /// scripts/train_cover_heads.py wrote (three outputs, thresholds in the
+    /// bias), so scaling one feature vector moves every logit along one line.
+    #[test]
+    fn heads_are_one_linear_layer_on_the_features() {
+        let frame = Frame::from_rgb(64, 64, vec![128; 64 * 64 * 3]).expect("frame");
+        let roi = Roi {
+            cx: 32.0,
+            cy: 32.0,
+            size: 48.0,
+            angle: 0.0,
+        };
+        let mut n = net();
+        let f: Vec<f32> = (0..FEATURES)
+            .map(|i| ((i * 7919) % 13) as f32 / 13.0)
+            .collect();
+        let logit = |p: f32| (p / (1.0 - p)).ln();
+        let at = |n: &mut CoverNet, k: f32| {
+            let g: Vec<f32> = f.iter().map(|v| v * k).collect();
+            let s = n.run(&frame, &roi, &g).expect("runs");
+            [logit(s.sunglasses), logit(s.eyeglasses), logit(s.hat)]
+        };
+        let (a, b, c) = (at(&mut n, 0.0), at(&mut n, 0.05), at(&mut n, 0.1));
+        for i in 0..3 {
+            let (d1, d2) = (b[i] - a[i], c[i] - b[i]);
+            assert!(
+                (d1 - d2).abs() <= 1e-2 * (1.0 + d1.abs()),
+                "output {i}: steps {d1} and {d2}"
+            );
+        }
     }
 }

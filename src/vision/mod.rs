@@ -243,7 +243,7 @@ impl Perception {
             unconfirmed: false,
             iris_memo: None,
             iris_rerun_change: iris_gate::RERUN_CHANGE,
-            cover: CoverNet::new(&files.cover)?,
+            cover: CoverNet::new(&files.cover, &files.cover_heads)?,
             cover_memo: None,
             hand: hand::HandLooker::new(hand::HandModel::new(&files.palm, &files.hand)?, true)?,
             hand_memo: None,
@@ -406,7 +406,7 @@ impl Perception {
             Some((_, c)) => Some(c),
             None if cover::colourless(frame, &roi) => None,
             None => {
-                let c = self.cover.run(frame, &roi)?;
+                let c = self.cover.run(frame, &roi, &m.features)?;
                 self.cover_memo = Some((frame.time_s, c));
                 Some(c)
             }

@@ -30,10 +30,12 @@
 //! `--list` prints every photo that missed or wrongly raised a code.
 //! `--as-clip` holds each photo for 2 s at 30 fps (a clip, with the
 //! hysteresis of video) instead of one frame.
-//! `--cover-folds DIR` judges each photo with the cover network of the
-//! cross-validation fold that did not see it (`DIR/folds.csv`,
-//! `DIR/fold_K.onnx` from scripts/train_cover.sh: held-out figures);
-//! `--cover-sources DIR` with the network trained without its source.
+//! `--cover-folds DIR` judges each photo with the cover network and heads of
+//! the cross-validation fold that did not see it (`DIR/folds.csv`,
+//! `DIR/fold_K.onnx`, `DIR/heads_fold_K.onnx` from scripts/train_cover.sh:
+//! held-out figures); `--cover-sources DIR` with the network trained without
+//! its source (`DIR/source_S.onnx`, and `DIR/heads_source_S.onnx`, which
+//! scripts/train_cover_heads.py does not make yet: that run then fails).
 //! Without either, the shipped network (in-sample on masks/ and occlusion/).
 
 use anyhow::{Context, Result};
@@ -114,9 +116,10 @@ impl Run {
     }
 }
 
-fn with_cover(files: &ModelFiles, cover: Vec<u8>) -> ModelFiles {
+fn with_cover(files: &ModelFiles, cover: Vec<u8>, heads: Vec<u8>) -> ModelFiles {
     ModelFiles {
         cover: std::borrow::Cow::Owned(cover),
+        cover_heads: std::borrow::Cow::Owned(heads),
         ..files.clone()
     }
 }
@@ -136,10 +139,15 @@ fn load_folds(files: &ModelFiles, dir: &Path, by_source: bool) -> Result<Folds> 
         let k = match names.get(&name) {
             Some(&k) => k,
             None => {
-                let p = dir.join(&name);
-                let bytes =
-                    std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
-                models.push(with_cover(files, bytes));
+                let read = |name: &str| {
+                    let p = dir.join(name);
+                    std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))
+                };
+                models.push(with_cover(
+                    files,
+                    read(&name)?,
+                    read(&format!("heads_{name}"))?,
+                ));
                 names.insert(name, models.len() - 1);
                 models.len() - 1
             }

@@ -5,7 +5,11 @@
 //! `cargo run --release -p lc-eval --example extract_cover_crops -- ../shared/eval OUT_DIR`
 //!
 //! Writes `OUT_DIR/crops.u8` (each crop 3x64x64 bytes, planar RGB) and
-//! `OUT_DIR/index.csv` (one row per crop). Nothing is written into the
+//! `OUT_DIR/index.csv` (one row per crop), and what the mesh network sees
+//! in each crop's square (`vision::mesh::FEATURES`, the product's own mesh
+//! run on the same square): `OUT_DIR/mesh_features.f32` and, for the same
+//! square in the mirrored picture, `OUT_DIR/mesh_features_mirror.f32`
+//! (little-endian f32, one row of `FEATURES` per crop). Nothing is written into the
 //! repository: the crops are of research-licensed photos.
 //!
 //! Faces (label `face` = 1), from every photo of `masks/` (as the files
@@ -17,6 +21,15 @@
 //! show). Labels: `mask`, `sunglasses`, `eyeglasses`, `hat`,
 //! `hand_over_face` (1 yes, 0 no, -1 unclear).
 //!
+//! Faces of zju-dev (every 15th frame of each clip, as recorded and with one
+//! change of light from `lc_eval::alter`, cycling: darker, one side darker,
+//! overexposed): labelled by the clip's name: eyeglasses on FTN / FBN (thin
+//! and black frames), none on FNN / UNN; no mask, sunglasses, hat or hand in
+//! any. Low-resolution webcam footage of other people: without it the cover
+//! decisions learned on photos alone called 87 of the altered zju clips
+//! masked and missed the glasses of 41 of 55 clips (`eval_hints`,
+//! docs/occlusion.md).
+//!
 //! Not faces (`face` = 0, other labels -1): what the detector takes for a
 //! face in clutter. On every 5th frame of each zju-dev clip, as it is,
 //! shifted right in a grey frame and rotated 22 degrees in one (the cases of
@@ -27,14 +40,16 @@
 //! the canvases. The real face of a zju clip is never a crop here.
 
 use anyhow::{Context, Result};
+use lc_eval::alter::{apply, Alteration};
 use lc_eval::photos::{col, on_canvas, read_csv, yes_no, CANVAS_GREY};
 use liveness_coach::frame::Frame;
 use liveness_coach::models::ModelFiles;
 use liveness_coach::source::open_path;
 use liveness_coach::vision::cover::{crop, INPUT};
 use liveness_coach::vision::detector::{Detection, FaceDetector};
-use liveness_coach::vision::mesh::{roi_from_landmarks, FaceMesh, MIN_PRESENCE};
+use liveness_coach::vision::mesh::{roi_from_landmarks, FaceMesh, FEATURES, MIN_PRESENCE};
 use liveness_coach::vision::roi::Roi;
+use liveness_coach::vision::warp::{crop_to_tensor, UNIT};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -43,29 +58,70 @@ use std::path::Path;
 /// network also sees the faces and clutter just under it).
 const MIN_SCORE: f32 = 0.3;
 const ZJU_EVERY: u64 = 5;
+/// Every how many frames a zju face is a crop.
+const ZJU_FACE_EVERY: u64 = 15;
 const ZJU_GREY: u8 = 0x6e;
 const ZJU_ROTATE_DEG: f32 = 22.0;
 
 struct Out {
     crops: std::io::BufWriter<std::fs::File>,
+    features: std::io::BufWriter<std::fs::File>,
+    features_mirror: std::io::BufWriter<std::fs::File>,
+    /// The mesh the features come from (its own copy).
+    mesh: FaceMesh,
     index: std::io::BufWriter<std::fs::File>,
     n: usize,
     buf: Vec<f32>,
+    /// Side of the crops written (the cover network's `INPUT` unless
+    /// `--size` asks for another, e.g. the mesh's 192).
+    size: usize,
 }
 
 impl Out {
     fn add(&mut self, frame: &Frame, roi: &Roi, meta: &str) -> Result<()> {
-        crop(frame, roi, &mut self.buf);
+        if self.size == INPUT {
+            crop(frame, roi, &mut self.buf);
+        } else {
+            crop_to_tensor(frame, roi, self.size, UNIT, false, &mut self.buf);
+        }
         let bytes: Vec<u8> = self
             .buf
             .iter()
             .map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)
             .collect();
         self.crops.write_all(&bytes)?;
+        let f = self.mesh.run(frame, roi, &mut ())?.features;
+        write_f32(&mut self.features, &f)?;
+        let mirror = Roi {
+            cx: frame.width as f32 - roi.cx,
+            angle: -roi.angle,
+            ..*roi
+        };
+        let f = self.mesh.run(&mirrored(frame), &mirror, &mut ())?.features;
+        write_f32(&mut self.features_mirror, &f)?;
         writeln!(self.index, "{},{meta}", self.n)?;
         self.n += 1;
         Ok(())
     }
+}
+
+fn write_f32(w: &mut impl Write, v: &[f32]) -> Result<()> {
+    anyhow::ensure!(v.len() == FEATURES, "the mesh gave {} features", v.len());
+    for x in v {
+        w.write_all(&x.to_le_bytes())?;
+    }
+    Ok(())
+}
+
+/// `f` mirrored left to right.
+fn mirrored(f: &Frame) -> Frame {
+    let mut rgb = Vec::with_capacity(f.rgb.len());
+    for y in 0..f.height as i64 {
+        for x in (0..f.width as i64).rev() {
+            rgb.extend_from_slice(&f.pixel(x, y));
+        }
+    }
+    Frame::from_rgb(f.width, f.height, rgb).unwrap_or_else(|| f.clone())
 }
 
 fn label(v: Option<bool>) -> i32 {
@@ -212,6 +268,39 @@ fn rotated(f: &Frame, deg: f32) -> Frame {
     Frame::from_rgb(f.width, f.height, rgb).unwrap_or_else(|| f.clone())
 }
 
+/// A zju face (the best detection), as recorded and with `alt` applied
+/// (from the clean frame's landmarks).
+fn zju_face(
+    nets: &mut Nets,
+    out: &mut Out,
+    frame: &Frame,
+    key: &str,
+    labels: &str,
+    alt: (&str, Alteration),
+) -> Result<()> {
+    let all = [0.0, 0.0, frame.width as f32, frame.height as f32];
+    photo(nets, out, frame, all, &format!("{key},as-is;{labels}"))?;
+    let dets = nets.det.detect_at(frame, 0.5, &mut ())?;
+    let Some(d) = dets.iter().max_by(|a, b| a.score.total_cmp(&b.score)) else {
+        return Ok(());
+    };
+    let m = nets.mesh.run(frame, &d.mesh_roi(), &mut ())?;
+    if m.presence < MIN_PRESENCE {
+        return Ok(());
+    }
+    let mut altered = frame.clone();
+    if apply(&alt.1, &mut altered, Some(&m.landmarks)) {
+        photo(
+            nets,
+            out,
+            &altered,
+            all,
+            &format!("{key},{};{labels}", alt.0),
+        )?;
+    }
+    Ok(())
+}
+
 /// Clutter the detector takes for a face in one zju frame.
 fn clutter(nets: &mut Nets, out: &mut Out, frame: &Frame, key: &str) -> Result<()> {
     let dets = nets.det.detect_at(frame, MIN_SCORE, &mut ())?;
@@ -248,7 +337,15 @@ fn clutter(nets: &mut Nets, out: &mut Out, frame: &Frame, key: &str) -> Result<(
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(root), Some(dir)) = (args.first(), args.get(1)) else {
-        anyhow::bail!("usage: extract_cover_crops EVAL_DIR OUT_DIR");
+        anyhow::bail!("usage: extract_cover_crops EVAL_DIR OUT_DIR [--size N]");
+    };
+    let size = match args.iter().position(|a| a == "--size") {
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&v| (16..=256).contains(&v))
+            .context("--size takes a side in pixels, 16-256")?,
+        None => INPUT,
     };
     let root = Path::new(root);
     let dir = Path::new(dir);
@@ -260,9 +357,15 @@ fn main() -> Result<()> {
     };
     let mut out = Out {
         crops: std::io::BufWriter::new(std::fs::File::create(dir.join("crops.u8"))?),
+        features: std::io::BufWriter::new(std::fs::File::create(dir.join("mesh_features.f32"))?),
+        features_mirror: std::io::BufWriter::new(std::fs::File::create(
+            dir.join("mesh_features_mirror.f32"),
+        )?),
+        mesh: FaceMesh::new(&files.mesh)?,
         index: std::io::BufWriter::new(std::fs::File::create(dir.join("index.csv"))?),
         n: 0,
-        buf: vec![0.0; 3 * INPUT * INPUT],
+        buf: vec![0.0; 3 * size * size],
+        size,
     };
     writeln!(
         out.index,
@@ -309,14 +412,34 @@ fn main() -> Result<()> {
         .collect();
     clips.sort();
     let before = out.n;
+    let mut faces = 0;
     for clip in clips {
         let name = clip
             .file_name()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_default();
+        let glasses = name.contains("FTN") || name.contains("FBN");
+        let labels = format!("0,0,{},0,0", i32::from(glasses));
         let mut src = open_path(&clip.display().to_string())?;
         let mut frame = Frame::default();
         while src.read_into(&mut frame)? {
+            if frame.index % ZJU_FACE_EVERY == 0 {
+                let alts = [
+                    ("dark", Alteration::Darken(0.3)),
+                    ("side", Alteration::DarkenSide(0.4)),
+                    ("bright", Alteration::Overexpose(2.0)),
+                ];
+                let alt = alts[(frame.index / ZJU_FACE_EVERY) as usize % alts.len()];
+                zju_face(
+                    &mut nets,
+                    &mut out,
+                    &frame,
+                    &format!("zju,\"{name}\""),
+                    &labels,
+                    alt,
+                )?;
+                faces += 1;
+            }
             if frame.index % ZJU_EVERY != 0 {
                 continue;
             }
@@ -340,9 +463,14 @@ fn main() -> Result<()> {
             )?;
         }
     }
-    eprintln!("zju clutter crops: {}", out.n - before);
+    eprintln!(
+        "zju: {faces} face frames sampled; face and clutter crops: {}",
+        out.n - before
+    );
     out.crops.flush()?;
     out.index.flush()?;
+    out.features.flush()?;
+    out.features_mirror.flush()?;
     eprintln!("{} crops in {}", out.n, dir.display());
     Ok(())
 }
