@@ -131,13 +131,28 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
     // face's crop (`vision::cover`; the pixel rules above reached recall
     // 0.04-0.32 on real photos, docs/photos.md). Sunglasses are glasses,
     // but the sunglasses advice is the one to give.
+    //
+    // Where the two disagree, they are combined by what each is good at
+    // (docs/occlusion.md, "Combined with the pixel rules"): the pixel
+    // sunglasses rule (dark eye boxes) raised no false alarm on real colour
+    // photos and finds the lenses the network misses, so either names
+    // sunglasses; clear glasses need both, because the learned heads call
+    // some bare faces of webcam footage they never saw bespectacled (zju-dev,
+    // held out by person) and the pixel lines fire on real photos' shadows.
     if let Some(c) = &rec.cover {
+        let pixel_sunglasses = rec.occlusion.as_ref().is_some_and(|o| o.sunglasses());
+        let sunglasses = c.sunglasses() || pixel_sunglasses;
+        let pixel_glasses = rec.occlusion.as_ref().is_some_and(|o| {
+            rec.glasses_share
+                .unwrap_or(if o.glasses() { 1.0 } else { 0.0 })
+                >= crate::measure::occlusion::GLASSES_MIN_SHARE
+        });
         set(HintCode::Mask, c.mask(), c.mask);
-        set(HintCode::Sunglasses, c.sunglasses(), c.sunglasses);
+        set(HintCode::Sunglasses, sunglasses, c.sunglasses);
         set(HintCode::Hat, c.hat(), c.hat);
         set(
             HintCode::Glasses,
-            c.eyeglasses() && !c.sunglasses(),
+            c.eyeglasses() && pixel_glasses && !sunglasses,
             c.eyeglasses,
         );
     }
