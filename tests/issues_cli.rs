@@ -76,6 +76,13 @@ fn a_clip_with_no_face_has_one_no_face_issue_over_it() {
 /// with the project's alteration tool (the same alterations docs/hints.md
 /// measures on real footage), applied in order.
 fn altered_codes(alts: &[&str]) -> Vec<String> {
+    altered_codes_in(alts, false)
+}
+
+/// As [`altered_codes`]; `grey` then takes the colour out (R = G = B), as a
+/// greyscale camera gives it: there the pixel rules decide what covers the
+/// face, not the cover models (`vision::cover::colourless`).
+fn altered_codes_in(alts: &[&str], grey: bool) -> Vec<String> {
     use lc_eval::alter::{apply, Alteration};
     use liveness_coach::frame::Frame;
     let face = framed_face();
@@ -94,25 +101,40 @@ fn altered_codes(alts: &[&str]) -> Vec<String> {
         let a: Alteration = alt.parse().expect("alteration");
         assert!(apply(&a, &mut f, Some(&marks)), "{alt}");
     }
+    if grey {
+        for p in f.rgb.chunks_exact_mut(3) {
+            let y = (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32).round() as u8;
+            p.fill(y);
+        }
+    }
     let img = image::RgbImage::from_raw(w, h, f.rgb).expect("image");
-    let clip = tmp(&format!("altered-{}.y4m", alts.join("+").replace(':', "_")));
+    let grey_tag = if grey { "-grey" } else { "" };
+    let clip = tmp(&format!(
+        "altered-{}{grey_tag}.y4m",
+        alts.join("+").replace(':', "_")
+    ));
     std::fs::write(&clip, y4m_of(&img, 30, 30)).expect("write");
     issues_of(&clip).1
 }
 
-/// Each alteration names its code.
+/// Each alteration names its code. The drawn brim (a flat dark band over
+/// the forehead) is named by the pixel rule, which decides in greyscale
+/// pictures; in colour the cover models, learned from real hats, decide,
+/// and they do not take the band for a hat (held out on the zju clips: 0 of
+/// 20 drawn brims, while real hats on photos are found at 0.82 / 0.52,
+/// docs/occlusion.md), so the colour case is not asked of them here.
 #[test]
 fn altered_faces_name_their_problem() {
-    for (alt, code) in [
-        ("darken:0.25", "too_dark"),
-        ("overexpose:1.8", "too_bright"),
-        ("sunglasses", "sunglasses"),
-        ("mask", "mask"),
-        ("brim", "hat"),
-        ("darken_side:0.4", "uneven_light"),
-        ("hair_over_eyes", "hair_over_eyes"),
+    for (alt, code, grey) in [
+        ("darken:0.25", "too_dark", false),
+        ("overexpose:1.8", "too_bright", false),
+        ("sunglasses", "sunglasses", false),
+        ("mask", "mask", false),
+        ("brim", "hat", true),
+        ("darken_side:0.4", "uneven_light", false),
+        ("hair_over_eyes", "hair_over_eyes", false),
     ] {
-        let codes = altered_codes(&[alt]);
+        let codes = altered_codes_in(&[alt], grey);
         assert!(codes.contains(&code.to_string()), "{alt}: {codes:?}");
     }
 }

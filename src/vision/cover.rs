@@ -15,8 +15,8 @@
 //! code (the lc-eval example `extract_cover_crops`), so training and the
 //! product see the same pixels. The thresholds, chosen on training folds
 //! only, and the held-out scores are in models/PROVENANCE.md and
-//! docs/occlusion.md. The CNN's own sunglasses, glasses and hat outputs are
-//! not used.
+//! docs/occlusion.md. Sunglasses and hat are named where the CNN's own
+//! outputs for them agree with the heads ([`CoverScores`]).
 
 use super::mesh::{FEATURES, FEATURE_SHAPE};
 use super::roi::Roi;
@@ -80,15 +80,22 @@ impl CoverScores {
     pub fn is_face(&self) -> bool {
         self.face >= FACE_MIN
     }
-    /// From the CNN's logits (face, mask) and the heads' (sunglasses, clear
-    /// glasses, hat).
+    /// From the CNN's logits (face, mask, sunglasses, clear glasses, hat)
+    /// and the heads' (sunglasses, clear glasses, hat). Sunglasses and hat
+    /// are the lesser of the two models' probabilities: named only where
+    /// both agree. Held out at crop level that trades recall for precision
+    /// (sunglasses 0.61 / 0.69 -> 0.84 / 0.47, hat 0.77 / 0.66 -> 0.84 /
+    /// 0.53, docs/occlusion.md); the heads alone called the shipped
+    /// astronaut portrait's fringe a hat. Clear glasses are the heads' alone
+    /// (the CNN's are poor: 0.74 / 0.75) and are checked against the pixel
+    /// lines in `hints`.
     fn from_logits(cnn: &[f32], heads: &[f32]) -> CoverScores {
         CoverScores {
             face: sigmoid(cnn, 0),
             mask: sigmoid(cnn, 1),
-            sunglasses: sigmoid(heads, 0),
+            sunglasses: sigmoid(heads, 0).min(sigmoid(cnn, 2)),
             eyeglasses: sigmoid(heads, 1),
-            hat: sigmoid(heads, 2),
+            hat: sigmoid(heads, 2).min(sigmoid(cnn, 4)),
         }
     }
 }
@@ -188,11 +195,11 @@ mod tests {
         assert!(err.to_string().contains("10 features"), "{err}");
     }
 
-    /// The heads are linear in the features: the shipped file is what
-    /// scripts/train_cover_heads.py wrote (three outputs, thresholds in the
-    /// bias), so scaling one feature vector moves every logit along one line.
+    /// The clear-glasses head is linear in the features: the shipped file is
+    /// what scripts/train_cover_heads.py wrote (a Gemm, the threshold in its
+    /// bias), so scaling one feature vector moves its logit along one line.
     #[test]
-    fn heads_are_one_linear_layer_on_the_features() {
+    fn the_glasses_head_is_one_linear_layer_on_the_features() {
         let frame = Frame::from_rgb(64, 64, vec![128; 64 * 64 * 3]).expect("frame");
         let roi = Roi {
             cx: 32.0,
@@ -207,16 +214,30 @@ mod tests {
         let logit = |p: f32| (p / (1.0 - p)).ln();
         let at = |n: &mut CoverNet, k: f32| {
             let g: Vec<f32> = f.iter().map(|v| v * k).collect();
-            let s = n.run(&frame, &roi, &g).expect("runs");
-            [logit(s.sunglasses), logit(s.eyeglasses), logit(s.hat)]
+            logit(n.run(&frame, &roi, &g).expect("runs").eyeglasses)
         };
         let (a, b, c) = (at(&mut n, 0.0), at(&mut n, 0.05), at(&mut n, 0.1));
-        for i in 0..3 {
-            let (d1, d2) = (b[i] - a[i], c[i] - b[i]);
-            assert!(
-                (d1 - d2).abs() <= 1e-2 * (1.0 + d1.abs()),
-                "output {i}: steps {d1} and {d2}"
-            );
-        }
+        let (d1, d2) = (b - a, c - b);
+        assert!(
+            d1.abs() > 1e-4 && (d1 - d2).abs() <= 1e-2 * (1.0 + d1.abs()),
+            "steps {d1} and {d2}"
+        );
+    }
+
+    /// Sunglasses and hat need both models; mask and face are the CNN's,
+    /// clear glasses the heads'.
+    #[test]
+    fn sunglasses_and_hat_are_named_only_where_both_models_agree() {
+        let cnn = [3.0, -3.0, 2.0, 2.0, -2.0];
+        let heads = [-1.0, -2.0, 4.0];
+        let s = CoverScores::from_logits(&cnn, &heads);
+        assert!(s.is_face() && !s.mask());
+        assert!(!s.sunglasses(), "heads say no");
+        assert!(!s.hat(), "the CNN says no");
+        assert!(!s.eyeglasses(), "the heads decide glasses");
+        let s = CoverScores::from_logits(&cnn, &[1.0, 1.0, 1.0]);
+        assert!(s.sunglasses() && s.eyeglasses() && !s.hat());
+        let s = CoverScores::from_logits(&[3.0, -3.0, 2.0, 2.0, 2.0], &[1.0, 1.0, 1.0]);
+        assert!(s.hat());
     }
 }
