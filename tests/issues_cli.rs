@@ -74,15 +74,11 @@ fn a_clip_with_no_face_has_one_no_face_issue_over_it() {
 
 /// The codes `analyze` raises for one second of the framed face altered
 /// with the project's alteration tool (the same alterations docs/hints.md
-/// measures on real footage), applied in order.
-fn altered_codes(alts: &[&str]) -> Vec<String> {
-    altered_codes_in(alts, false)
-}
-
-/// As [`altered_codes`]; `grey` then takes the colour out (R = G = B), as a
-/// greyscale camera gives it: there the pixel rules decide what covers the
-/// face, not the cover models (`vision::cover::colourless`).
-fn altered_codes_in(alts: &[&str], grey: bool) -> Vec<String> {
+/// measures on real footage), applied in order; `grey` then takes the
+/// colour out (R = G = B), as a greyscale camera gives it: there the pixel
+/// rules decide what covers the face, not the cover models
+/// (`vision::cover::colourless`).
+fn altered_codes(alts: &[&str], grey: bool) -> Vec<String> {
     use lc_eval::alter::{apply, Alteration};
     use liveness_coach::frame::Frame;
     let face = framed_face();
@@ -134,7 +130,7 @@ fn altered_faces_name_their_problem() {
         ("darken_side:0.4", "uneven_light", false),
         ("hair_over_eyes", "hair_over_eyes", false),
     ] {
-        let codes = altered_codes_in(&[alt], grey);
+        let codes = altered_codes(&[alt], grey);
         assert!(codes.contains(&code.to_string()), "{alt}: {codes:?}");
     }
 }
