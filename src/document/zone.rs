@@ -33,6 +33,11 @@ pub const NAME_LINE_MIN_FILL: usize = 3;
 /// Boxes side by side are one line when their centres are within this share
 /// of the taller box's height vertically.
 const SAME_ROW_SHARE: f32 = 0.5;
+/// ...and when the shorter box is at least this share of the taller one's
+/// height: the parts of one printed line have its height, while a word
+/// printed vertically beside the zone (the UK visa specimen's serial, 75
+/// pixels tall beside a 16-pixel MRZ line) is no part of it.
+const SAME_ROW_MIN_HEIGHT_RATIO: f32 = 0.6;
 
 /// What the lines hold.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,9 +64,40 @@ pub fn mrz_chars(text: &str) -> Option<String> {
     mrz::normalize_line(&t)
 }
 
-/// Rows of text: boxes on the same row joined left to right (the detector
-/// sometimes splits an MRZ line at a long filler run).
-pub fn rows(lines: &[TextLine]) -> Vec<String> {
+/// One row of text: its boxes joined left to right, the centre height and
+/// the height of its first box, and its extent left to right.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub text: String,
+    pub y: f32,
+    pub height: f32,
+    pub x: (f32, f32),
+}
+
+/// The lines of one zone are printed one under the other, left-aligned and
+/// as wide as each other: a row overlapping another by at least this share
+/// of the narrower one's width can be the next line of its zone (a caption
+/// beside the zone, "Machine Readable Zone (MRZ)" on the Canadian specimen,
+/// between its two lines in height, cannot).
+const ZONE_MIN_OVERLAP: f32 = 0.5;
+
+/// Whether `b` can be a line of the zone whose line `a` is: the same
+/// height ([`similar_height`]) and under it ([`ZONE_MIN_OVERLAP`]).
+fn same_zone(a: &Row, b: &Row) -> bool {
+    let overlap = a.x.1.min(b.x.1) - a.x.0.max(b.x.0);
+    let narrower = (a.x.1 - a.x.0).min(b.x.1 - b.x.0);
+    similar_height(a.height, b.height) && overlap >= ZONE_MIN_OVERLAP * narrower
+}
+
+/// Whether boxes of heights `a` and `b` can be parts of one printed line
+/// ([`SAME_ROW_MIN_HEIGHT_RATIO`]).
+fn similar_height(a: f32, b: f32) -> bool {
+    a.min(b) >= SAME_ROW_MIN_HEIGHT_RATIO * a.max(b)
+}
+
+/// Rows of text, top to bottom: boxes on the same row joined left to right
+/// (the detector sometimes splits an MRZ line at a long filler run).
+pub fn rows(lines: &[TextLine]) -> Vec<Row> {
     let mut rows: Vec<Vec<&TextLine>> = Vec::new();
     for l in lines {
         let (_, cy) = l.region.centre();
@@ -69,22 +105,35 @@ pub fn rows(lines: &[TextLine]) -> Vec<String> {
         let found = rows.iter_mut().find(|r| {
             let (_, ry) = r[0].region.centre();
             let (_, rh) = r[0].region.size();
-            (cy - ry).abs() < SAME_ROW_SHARE * h.max(rh)
+            (cy - ry).abs() < SAME_ROW_SHARE * h.max(rh) && similar_height(h, rh)
         });
         match found {
             Some(r) => r.push(l),
             None => rows.push(vec![l]),
         }
     }
-    rows.iter_mut()
+    let mut out: Vec<Row> = rows
+        .iter_mut()
         .map(|r| {
             r.sort_by(|a, b| a.region.corners[0].0.total_cmp(&b.region.corners[0].0));
-            r.iter()
-                .map(|l| l.text.as_str())
-                .collect::<Vec<_>>()
-                .join("")
+            let xs = r.iter().flat_map(|l| l.region.corners.iter().map(|c| c.0));
+            let x = xs.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+            Row {
+                text: r
+                    .iter()
+                    .map(|l| l.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(""),
+                y: r[0].region.centre().1,
+                height: r[0].region.size().1,
+                x,
+            }
         })
-        .collect()
+        .collect();
+    out.sort_by(|a, b| a.y.total_cmp(&b.y));
+    out
 }
 
 /// `line` brought to `len` characters by lengthening or shortening its
@@ -154,7 +203,8 @@ fn mrz_like(line: &str) -> bool {
 /// The zone among `lines` (in reading order). Dates get their century from
 /// `today`.
 pub fn find(lines: &[TextLine], today: Date) -> Zone {
-    let rows: Vec<Option<String>> = rows(lines).iter().map(|r| mrz_chars(r)).collect();
+    let all = rows(lines);
+    let rows: Vec<Option<String>> = all.iter().map(|r| mrz_chars(&r.text)).collect();
     let mut best: Option<(usize, Mrz)> = None;
     let mut consider = |cand: Vec<String>| {
         let refs: Vec<&str> = cand.iter().map(|s| s.as_str()).collect();
@@ -169,10 +219,18 @@ pub fn find(lines: &[TextLine], today: Date) -> Zone {
     };
     for (i, r) in rows.iter().enumerate() {
         let Some(first) = r else { continue };
+        // The zone's next lines: the rows below printed at the same height
+        // and under this one (a vertical word or a caption beside the zone
+        // is not one of them).
+        let below: Vec<usize> = (i + 1..rows.len())
+            .filter(|&j| same_zone(&all[i], &all[j]))
+            .take(2)
+            .collect();
         for &len in &MRZ_LENGTHS {
             let row = |k: usize, fit: fn(&str, usize) -> Option<String>| -> Option<String> {
-                rows.get(i + k)
-                    .and_then(|r| r.as_deref())
+                below
+                    .get(k - 1)
+                    .and_then(|&j| rows[j].as_deref())
                     .and_then(|s| fit(s, len))
             };
             match len {
@@ -281,6 +339,43 @@ mod tests {
             None,
             "too short to be a line"
         );
+    }
+
+    /// The UK visa specimen as the OCR reads it: an MRV-B zone, and a serial
+    /// number printed vertically just right of the name line, its box's
+    /// centre on the name line's row. It is not part of the line.
+    #[test]
+    fn a_vertical_word_beside_the_zone_is_not_joined_to_it() {
+        let mut serial = line(243.0, 427.0, "109338");
+        serial.region.corners = [
+            (415.0, 205.5),
+            (439.0, 205.5),
+            (439.0, 280.5),
+            (415.0, 280.5),
+        ];
+        let lines = [
+            line(241.0, 36.0, "VDGBRMUNIR<<FAISAL<<<<<<<<<<<<<<<<<"),
+            serial,
+            line(267.0, 36.0, "AD07259817PAK7608151M0611165<<<<<<<<"),
+        ];
+        let Zone::Read(m) = find(&lines, today()) else {
+            panic!("no zone in {:?}", rows(&lines));
+        };
+        assert_eq!(m.format, mrz::MrzFormat::MrvB);
+        // The second line lower, and a caption to the right between the
+        // two in height, on a row of its own (the Canadian specimen's).
+        let lines = [
+            line(241.0, 36.0, "VDGBRMUNIR<<FAISAL<<<<<<<<<<<<<<<<<"),
+            line(300.0, 36.0, "AD07259817PAK7608151M0611165<<<<<<<<"),
+            line(270.0, 512.0, "MACHINE<READABLE<ZONE"),
+        ];
+        assert_eq!(rows(&lines).len(), 3);
+        let Zone::Read(m2) = find(&lines, today()) else {
+            panic!("no zone with a caption: {:?}", rows(&lines));
+        };
+        assert_eq!(m2.lines, m.lines);
+        assert!(m.failed_checks().is_empty(), "{:?}", m.failed_checks());
+        assert_eq!(m.lines[0], "VDGBRMUNIR<<FAISAL<<<<<<<<<<<<<<<<<<");
     }
 
     #[test]
