@@ -93,11 +93,9 @@ class Union:
         self.p[self.find(a)] = self.find(b)
 
 
-def load(dir_):
-    rows = list(csv.DictReader(open(os.path.join(dir_, "index.csv"))))
-    raw = np.fromfile(os.path.join(dir_, "crops.u8"), dtype=np.uint8)
-    x = raw.reshape(len(rows), 3, N, N)
-    y = np.array([[int(r[c]) for c in COLS] for r in rows], dtype=np.float32)
+def groups_of(rows):
+    """Each crop's photo group (`group_of`, with the README's re-cropped
+    copies of one photo joined)."""
     u = Union()
     names = {}
     groups = []
@@ -110,9 +108,19 @@ def load(dir_):
     for a, b in SAME_PHOTO:
         if a in names and b in names:
             u.join(names[a], names[b])
-    groups = [u.find(g) for g in groups]
+    return np.array([u.find(g) for g in groups])
+
+
+def labels_of(rows):
+    return np.array([[int(r[c]) for c in COLS] for r in rows], dtype=np.float32)
+
+
+def load(dir_):
+    rows = list(csv.DictReader(open(os.path.join(dir_, "index.csv"))))
+    raw = np.fromfile(os.path.join(dir_, "crops.u8"), dtype=np.uint8)
+    x = raw.reshape(len(rows), 3, N, N)
     sources = [source_of(r["set"], r["file"]) for r in rows]
-    return rows, x, y, np.array(groups), np.array(sources)
+    return rows, x, labels_of(rows), groups_of(rows), np.array(sources)
 
 
 def assign_folds(groups, y, k, seed):
@@ -323,12 +331,16 @@ def score(p, y, label_mask=None):
         m = y[:, j] >= 0
         if label_mask is not None:
             m &= label_mask
-        pj, yj = p[m, j] >= 0.5, y[m, j] == 1
-        tp, fp, fn = int((pj & yj).sum()), int((pj & ~yj).sum()), int((~pj & yj).sum())
-        pr = f"{tp / (tp + fp):.3f}" if tp + fp else "-"
-        rc = f"{tp / (tp + fn):.3f}" if tp + fn else "-"
-        lines.append(f"  {name:11s} pos {int(yj.sum()):4d} neg {int((~yj).sum()):5d} TP {tp:4d} FP {fp:4d} FN {fn:4d} P {pr} R {rc}")
+        lines.append(tally_line(name, p[m, j] >= 0.5, y[m, j] == 1))
     return "\n".join(lines)
+
+
+def tally_line(name, pj, yj):
+    """One output's counts, precision and recall: decisions `pj`, truth `yj`."""
+    tp, fp, fn = int((pj & yj).sum()), int((pj & ~yj).sum()), int((~pj & yj).sum())
+    pr = f"{tp / (tp + fp):.3f}" if tp + fp else "-"
+    rc = f"{tp / (tp + fn):.3f}" if tp + fn else "-"
+    return f"  {name:11s} pos {int(yj.sum()):4d} neg {int((~yj).sum()):5d} TP {tp:4d} FP {fp:4d} FN {fn:4d} P {pr} R {rc}"
 
 
 def main():

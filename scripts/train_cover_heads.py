@@ -43,20 +43,7 @@ def load(dir_):
     rows = list(csv.DictReader(open(os.path.join(dir_, "index.csv"))))
     f = np.fromfile(os.path.join(dir_, "mesh_features.f32"), dtype="<f4").reshape(len(rows), FEATURES)
     fm = np.fromfile(os.path.join(dir_, "mesh_features_mirror.f32"), dtype="<f4").reshape(len(rows), FEATURES)
-    y = np.array([[int(r[c]) for c in tc.COLS] for r in rows], dtype=np.float32)
-    u = tc.Union()
-    names, groups = {}, []
-    for r in rows:
-        g, name = tc.group_of(r["set"], r["file"])
-        u.find(g)
-        if r["set"] == "masks":
-            names.setdefault(name, g)
-        groups.append(g)
-    for a, b in tc.SAME_PHOTO:
-        if a in names and b in names:
-            u.join(names[a], names[b])
-    groups = np.array([u.find(g) for g in groups])
-    return rows, f, fm, y, groups
+    return rows, f, fm, tc.labels_of(rows), tc.groups_of(rows)
 
 
 def fit(x, xm, y, c):
@@ -139,11 +126,7 @@ def score(dec, y, mask):
     for j, name in enumerate(HEADS):
         col = tc.COLS.index(name)
         m = mask & (y[:, col] >= 0)
-        pj, yj = dec[m, j], y[m, col] == 1
-        tp, fp, fn = int((pj & yj).sum()), int((pj & ~yj).sum()), int((~pj & yj).sum())
-        pr = f"{tp / (tp + fp):.3f}" if tp + fp else "-"
-        rc = f"{tp / (tp + fn):.3f}" if tp + fn else "-"
-        lines.append(f"  {name:11s} pos {int(yj.sum()):4d} neg {int((~yj).sum()):5d} TP {tp:4d} FP {fp:4d} FN {fn:4d} P {pr} R {rc}")
+        lines.append(tc.tally_line(name, dec[m, j], y[m, col] == 1))
     return "\n".join(lines)
 
 

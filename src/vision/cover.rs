@@ -173,6 +173,18 @@ mod tests {
     use super::*;
     use crate::models::ModelFiles;
 
+    /// A flat grey picture and a square inside it.
+    fn grey_square() -> (Frame, Roi) {
+        let frame = Frame::from_rgb(64, 64, vec![128; 64 * 64 * 3]).expect("frame");
+        let roi = Roi {
+            cx: 32.0,
+            cy: 32.0,
+            size: 48.0,
+            angle: 0.0,
+        };
+        (frame, roi)
+    }
+
     fn net() -> CoverNet {
         let files = ModelFiles::embedded().expect("models");
         CoverNet::new(&files.cover, &files.cover_heads).expect("loads")
@@ -182,13 +194,7 @@ mod tests {
     /// `--models`) are an error to report, never a panic or a silent guess.
     #[test]
     fn features_of_the_wrong_size_are_an_error() {
-        let frame = Frame::from_rgb(64, 64, vec![128; 64 * 64 * 3]).expect("frame");
-        let roi = Roi {
-            cx: 32.0,
-            cy: 32.0,
-            size: 48.0,
-            angle: 0.0,
-        };
+        let (frame, roi) = grey_square();
         let err = net()
             .run(&frame, &roi, &[0.0; 10])
             .expect_err("10 features");
@@ -200,13 +206,7 @@ mod tests {
     /// bias), so scaling one feature vector moves its logit along one line.
     #[test]
     fn the_glasses_head_is_one_linear_layer_on_the_features() {
-        let frame = Frame::from_rgb(64, 64, vec![128; 64 * 64 * 3]).expect("frame");
-        let roi = Roi {
-            cx: 32.0,
-            cy: 32.0,
-            size: 48.0,
-            angle: 0.0,
-        };
+        let (frame, roi) = grey_square();
         let mut n = net();
         let f: Vec<f32> = (0..FEATURES)
             .map(|i| ((i * 7919) % 13) as f32 / 13.0)
