@@ -28,6 +28,13 @@ pub type Conditions = [Option<f32>; HintCode::COUNT];
 /// The raw conditions of one analysed frame of a `width` x `height` stream.
 /// `not_steady` is decided by whoever knows the person should hold still
 /// (the session), so it is not set here.
+/// The share of the last second's frames whose pixels show a glasses frame
+/// (`occlusion::GlassesMeter`), or this frame alone where no share was kept.
+fn pixel_glasses_share(rec: &FrameRecord, o: &crate::measure::occlusion::OcclusionMeasures) -> f32 {
+    rec.glasses_share
+        .unwrap_or(if o.glasses() { 1.0 } else { 0.0 })
+}
+
 pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
     let mut c: Conditions = [None; HintCode::COUNT];
     let mut set = |code: HintCode, holds: bool, value: f32| {
@@ -117,9 +124,7 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
         // kept). Sunglasses are glasses, but the sunglasses advice is the one
         // to give.
         if rec.cover.is_none() {
-            let share = rec
-                .glasses_share
-                .unwrap_or(if o.glasses() { 1.0 } else { 0.0 });
+            let share = pixel_glasses_share(rec, o);
             set(
                 HintCode::Glasses,
                 share >= crate::measure::occlusion::GLASSES_MIN_SHARE && !o.sunglasses(),
@@ -133,7 +138,8 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
     // but the sunglasses advice is the one to give.
     //
     // Where the two disagree, they are combined by what each is good at
-    // (docs/occlusion.md, "Combined with the pixel rules"): the pixel
+    // (docs/occlusion.md, "Combined with each other and with the pixel
+    // rules"): the pixel
     // sunglasses rule (dark eye boxes) raised no false alarm on real colour
     // photos and finds the lenses the network misses, so either names
     // sunglasses; clear glasses need both, because the learned heads call
@@ -143,9 +149,7 @@ pub fn conditions(rec: &FrameRecord, width: u32, height: u32) -> Conditions {
         let pixel_sunglasses = rec.occlusion.as_ref().is_some_and(|o| o.sunglasses());
         let sunglasses = c.sunglasses() || pixel_sunglasses;
         let pixel_glasses = rec.occlusion.as_ref().is_some_and(|o| {
-            rec.glasses_share
-                .unwrap_or(if o.glasses() { 1.0 } else { 0.0 })
-                >= crate::measure::occlusion::GLASSES_MIN_SHARE
+            pixel_glasses_share(rec, o) >= crate::measure::occlusion::GLASSES_MIN_SHARE
         });
         set(HintCode::Mask, c.mask(), c.mask);
         set(HintCode::Sunglasses, sunglasses, c.sunglasses);

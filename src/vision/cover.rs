@@ -10,8 +10,9 @@
 //!   more faces than the 54 sunglasses, 50 clear glasses and 165 hats of our
 //!   data, from which the CNN learned them from scratch and over-fitted.
 //!
-//! Both are trained by `scripts/train_cover.sh` on `../shared/eval/masks`
-//! and `../shared/eval/occlusion` only, from crops and features made by this
+//! Both are trained by `scripts/train_cover.sh` on `../shared/eval/masks`,
+//! `../shared/eval/occlusion` and zju-dev's faces only, from crops and
+//! features made by this
 //! code (the lc-eval example `extract_cover_crops`), so training and the
 //! product see the same pixels. The thresholds, chosen on training folds
 //! only, and the held-out scores are in models/PROVENANCE.md and
@@ -155,13 +156,13 @@ impl CoverNet {
     /// The scores for the face in `roi`, whose mesh run gave `features`
     /// (`MeshResult::features`, on the same square).
     pub fn run(&mut self, frame: &Frame, roi: &Roi, features: &[f32]) -> Result<CoverScores> {
-        self.net.fill_input(|out| crop(frame, roi, out))?;
-        let cnn = self.net.run_expect(&[OUTPUTS], "face cover")?;
         anyhow::ensure!(
             features.len() == FEATURES,
             "the face mesh gave {} features, not {FEATURES}",
             features.len()
         );
+        self.net.fill_input(|out| crop(frame, roi, out))?;
+        let cnn = self.net.run_expect(&[OUTPUTS], "face cover")?;
         self.heads.fill_input(|out| out.copy_from_slice(features))?;
         let heads = self.heads.run_expect(&[HEAD_OUTPUTS], "face cover heads")?;
         Ok(CoverScores::from_logits(&cnn[0], &heads[0]))
