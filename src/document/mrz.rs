@@ -404,13 +404,17 @@ fn letter_for(c: char) -> Option<char> {
     })
 }
 
-/// The issuing state and nationality fields (line, start, end) of a
-/// format: three letters or fillers each (ICAO 9303-3 and -4/-5/-6).
+/// The fields of letters or fillers only (line, start, end) of a format:
+/// the document code (ICAO 9303-3 4.2.2: a letter, then a letter or the
+/// filler; Spain's specimen read `1DESP` for `IDESP`), the issuing state
+/// and the nationality (three letters or fillers each, 9303-4/-5/-6). Not
+/// the EU driving licence's `D1`, whose second character is a digit.
 fn letter_fields(format: MrzFormat) -> &'static [(usize, usize, usize)] {
     match format {
-        MrzFormat::Td1 => &[(0, 2, 5), (1, 15, 18)],
-        MrzFormat::FrenchId => &[(0, 2, 5)],
-        _ => &[(0, 2, 5), (1, 10, 13)],
+        MrzFormat::Td1 => &[(0, 0, 2), (0, 2, 5), (1, 15, 18)],
+        MrzFormat::FrenchId => &[(0, 0, 2), (0, 2, 5)],
+        MrzFormat::DrivingLicence => &[(0, 2, 5)],
+        _ => &[(0, 0, 2), (0, 2, 5), (1, 10, 13)],
     }
 }
 
@@ -944,6 +948,32 @@ mod tests {
             r,
             [(17, 'I', '1', "birth_date"), (23, 'O', '0', "expiry_date")]
         );
+    }
+
+    #[test]
+    fn a_digit_in_the_document_code_is_the_letter_it_looks_like() {
+        // Spain's TD1 specimen as the recogniser read it.
+        let m = parse(
+            &[
+                "1DESPBAA000589599999999R<<<<<<",
+                "8001014F2501017ESP<<<<<<<<<<<7",
+                "ESPANOLA<ESPANOLA<<CARMEN<<<<<",
+            ],
+            today(),
+        )
+        .expect("parse");
+        assert_eq!(m.lines[0], "IDESPBAA000589599999999R<<<<<<");
+        assert!(m.valid(), "{:?}", m.failed_checks());
+        assert_eq!(
+            m.repairs
+                .iter()
+                .map(|r| (r.line, r.column, r.read, r.corrected))
+                .collect::<Vec<_>>(),
+            [(0, 0, '1', 'I')]
+        );
+        // The EU driving licence's `D1` keeps its digit.
+        let dl = parse(&["D1NLD15094962111659VW87ZN22NW2"], today()).expect("parse");
+        assert!(dl.lines[0].starts_with("D1NLD"), "{:?}", dl.lines);
     }
 
     #[test]

@@ -264,6 +264,138 @@ pub fn find(lines: &[TextLine], today: Date) -> Zone {
     }
 }
 
+/// Whether the zone was read with every check digit and field right.
+pub fn is_valid(zone: &Zone) -> bool {
+    matches!(zone, Zone::Read(m) if m.failed_checks().is_empty() && m.problems.is_empty())
+}
+
+/// How good a zone is, lower better: a read zone by its failed checks and
+/// problems (then by more lines), before one unreadable, before none.
+pub fn score(zone: &Zone) -> usize {
+    match zone {
+        Zone::Read(m) => {
+            (m.failed_checks().len() + m.problems.len()) * 10 + (3 - m.lines.len().min(3))
+        }
+        Zone::Unreadable(_) => 10_000,
+        Zone::Absent => 20_000,
+    }
+}
+
+/// Re-read boxes reach this share of a line's height beyond the zone's
+/// left and right ends: the text detector's box sometimes ends on a line's
+/// first or last character and the recogniser then drops it (Monaco's
+/// specimen read `<M00...` for `I<MCO...`).
+pub const REREAD_PAD_SHARE: f32 = 0.6;
+/// A row counts as a part of the zone's line above or below it when it
+/// lies within this many line pitches of the zone (a line of which the
+/// detector saw only the filler run at its end, Liechtenstein's
+/// specimen's `<<<<<`).
+const REREAD_MAX_PITCHES: f32 = 1.5;
+
+/// Boxes for reading the zone's lines again, each spanning the whole zone
+/// from its leftmost to its rightmost end ([`REREAD_PAD_SHARE`] beyond),
+/// one per row of the zone and per part-seen row next to it: where the
+/// detector split or cut a line (the US visa specimen's name line cut
+/// after `HAPPY<<`), the recogniser then sees all of it. Empty without an
+/// MRZ-like row. Upright boxes: an MRZ is read on a document that is not
+/// turned far (more than that is `tilted`).
+pub fn reread_boxes(lines: &[TextLine]) -> Vec<super::ocr::TextBox> {
+    let all = rows(lines);
+    let like: Vec<usize> = (0..all.len())
+        .filter(|&i| mrz_chars(&all[i].text).is_some_and(|t| mrz_like(&t)))
+        .collect();
+    let Some(&first) = like.first() else {
+        return Vec::new();
+    };
+    // The zone: the first MRZ-like row and the rows under it in the zone.
+    let mut zone: Vec<usize> = vec![first];
+    zone.extend((first + 1..all.len()).filter(|&j| same_zone(&all[first], &all[j])));
+    zone.truncate(3);
+    let height = {
+        let mut h: Vec<f32> = zone.iter().map(|&i| all[i].height).collect();
+        h.sort_by(f32::total_cmp);
+        h[h.len() / 2]
+    };
+    let pitch = if zone.len() >= 2 {
+        (all[zone[zone.len() - 1]].y - all[zone[0]].y) / (zone.len() - 1) as f32
+    } else {
+        height * 1.5
+    };
+    // A TD1 zone (three lines of 30) seen on fewer lines: rows part-seen
+    // just above or below it (a fragment of its missing line). Zones of 36
+    // and 44 characters have two lines.
+    let longest = zone
+        .iter()
+        .filter_map(|&i| mrz_chars(&all[i].text))
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0);
+    let td1 = longest <= MRZ_LENGTHS[0] + LENGTH_SLACK;
+    let (top, bottom) = (all[zone[0]].y, all[zone[zone.len() - 1]].y);
+    for (j, r) in all.iter().enumerate() {
+        let near = (r.y < top && top - r.y <= REREAD_MAX_PITCHES * pitch)
+            || (r.y > bottom && r.y - bottom <= REREAD_MAX_PITCHES * pitch);
+        if td1 && near && zone.len() < 3 && !zone.contains(&j) && same_zone(&all[zone[0]], r) {
+            zone.push(j);
+        }
+    }
+    // The lines' direction: that of the widest MRZ-like box (a document
+    // turned a few degrees turns its lines with it).
+    let (sin, cos) = lines
+        .iter()
+        .filter(|l| mrz_chars(&l.text).is_some_and(|t| mrz_like(&t)))
+        .max_by(|a, b| a.region.size().0.total_cmp(&b.region.size().0))
+        .map_or((0.0, 1.0), |l| {
+            let c = l.region.corners;
+            (c[1].1 - c[0].1).atan2(c[1].0 - c[0].0).sin_cos()
+        });
+    // Each row's centre along (s) and across (t) that direction; the zone
+    // spans the union of the rows along it.
+    let along = |r: &Row| {
+        let cx = (r.x.0 + r.x.1) / 2.0;
+        let half = (r.x.1 - r.x.0) / 2.0;
+        let s = cx * cos + r.y * sin;
+        (s - half, s + half, -cx * sin + r.y * cos)
+    };
+    let (s0, s1) = zone
+        .iter()
+        .map(|&i| along(&all[i]))
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), (l, r, _)| {
+            (a.min(l), b.max(r))
+        });
+    let pad = REREAD_PAD_SHARE * height;
+    let (s0, s1) = (s0 - pad, s1 + pad);
+    let mut ts: Vec<f32> = zone.iter().map(|&i| along(&all[i]).2).collect();
+    ts.sort_by(f32::total_cmp);
+    let at = |s: f32, t: f32| (s * cos - t * sin, s * sin + t * cos);
+    ts.into_iter()
+        .map(|t| {
+            let (t0, t1) = (t - height / 2.0, t + height / 2.0);
+            super::ocr::TextBox {
+                corners: [at(s0, t0), at(s1, t0), at(s1, t1), at(s0, t1)],
+                score: 1.0,
+            }
+        })
+        .collect()
+}
+
+/// `lines` with every line whose centre lies in one of the re-read lines'
+/// boxes replaced by the re-read lines.
+pub fn with_reread(lines: &[TextLine], reread: &[TextLine]) -> Vec<TextLine> {
+    let covered = |l: &TextLine| {
+        let (cx, cy) = l.region.centre();
+        reread
+            .iter()
+            .any(|r| super::find::inside(&r.region.corners.map(|(x, y)| [x, y]), [cx, cy]))
+    };
+    lines
+        .iter()
+        .filter(|l| !covered(l))
+        .chain(reread)
+        .cloned()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,5 +533,142 @@ mod tests {
             line(40.0, 0.0, "1. SMITH"),
         ];
         assert_eq!(find(&lines, today()), Zone::Absent);
+    }
+
+    fn part(y: f32, x: f32, w: f32, text: &str) -> TextLine {
+        TextLine {
+            region: TextBox {
+                corners: [(x, y), (x + w, y), (x + w, y + 20.0), (x, y + 20.0)],
+                score: 0.9,
+            },
+            text: text.to_string(),
+            confidence: 0.9,
+        }
+    }
+
+    #[test]
+    fn a_cut_name_line_is_read_again_across_the_whole_zone() {
+        let lines = vec![
+            part(10.0, 40.0, 300.0, "UNITED STATES OF AMERICA"),
+            // The name line's box ends early; the data line is whole.
+            part(100.0, 50.0, 250.0, "VNUSATRAVELER<<HAPPY<<"),
+            part(
+                125.0,
+                50.0,
+                480.0,
+                "1234567897CAN6612120M1407282B3XLC000FD142955",
+            ),
+        ];
+        let boxes = reread_boxes(&lines);
+        assert_eq!(boxes.len(), 2, "{boxes:?}");
+        // A line of other text just above a two-line zone is not re-read.
+        let mut with_caption = lines.clone();
+        with_caption.push(part(75.0, 50.0, 300.0, "MACHINE READABLE ZONE"));
+        assert_eq!(reread_boxes(&with_caption).len(), 2);
+        let pad = REREAD_PAD_SHARE * 20.0;
+        for b in &boxes {
+            let (l, r) = (b.corners[0].0, b.corners[1].0);
+            assert!(
+                (l - (50.0 - pad)).abs() < 0.01 && (r - (530.0 + pad)).abs() < 0.01,
+                "{b:?}"
+            );
+        }
+        // Top to bottom, each at its line's height.
+        assert!((boxes[0].centre().1 - 110.0).abs() < 0.01, "{boxes:?}");
+        assert!((boxes[1].centre().1 - 135.0).abs() < 0.01, "{boxes:?}");
+        // The re-read lines take the place of the lines they cover; the
+        // heading stays.
+        let again: Vec<TextLine> = boxes
+            .iter()
+            .zip([
+                "VNUSATRAVELER<<HAPPY<DAY<<<<<<<<<<<<<<<<<<<<",
+                "1234567897CAN6612120M1407282B3XLC000FD142955",
+            ])
+            .map(|(b, t)| TextLine {
+                region: b.clone(),
+                text: t.to_string(),
+                confidence: 0.9,
+            })
+            .collect();
+        let merged = with_reread(&lines, &again);
+        assert_eq!(merged.len(), 3);
+        assert_eq!(merged[0].text, "UNITED STATES OF AMERICA");
+        assert!(merged[1..].iter().all(|l| l.region.score == 1.0));
+    }
+
+    #[test]
+    fn a_line_seen_only_by_its_fillers_gets_a_box_of_its_own() {
+        // TD1: the first line's box holds only its final `<<<<<`.
+        let lines = vec![
+            part(100.0, 280.0, 60.0, "<<<<<"),
+            part(118.0, 20.0, 320.0, "8205122M1906224LIE<<<<<<<<<<<6"),
+            part(136.0, 20.0, 320.0, "OSPELT<BECK<<MARISA<<<<<<<<<<<"),
+        ];
+        let boxes = reread_boxes(&lines);
+        assert_eq!(boxes.len(), 3, "{boxes:?}");
+        assert!((boxes[0].centre().1 - 110.0).abs() < 0.01, "{boxes:?}");
+        assert!(boxes[0].corners[0].0 < 20.0 && boxes[0].corners[1].0 > 340.0);
+    }
+
+    #[test]
+    fn a_turned_zone_is_read_again_along_its_lines() {
+        // The same zone turned 5 degrees: the boxes turn with it.
+        let (sin, cos) = 5f32.to_radians().sin_cos();
+        let turned = |y: f32, x: f32, w: f32, text: &str| {
+            let at = |u: f32, v: f32| (u * cos - v * sin, u * sin + v * cos);
+            TextLine {
+                region: TextBox {
+                    corners: [at(x, y), at(x + w, y), at(x + w, y + 20.0), at(x, y + 20.0)],
+                    score: 0.9,
+                },
+                text: text.to_string(),
+                confidence: 0.9,
+            }
+        };
+        let lines = vec![
+            turned(100.0, 50.0, 250.0, "VNUSATRAVELER<<HAPPY<<"),
+            turned(
+                125.0,
+                50.0,
+                480.0,
+                "1234567897CAN6612120M1407282B3XLC000FD142955",
+            ),
+        ];
+        let boxes = reread_boxes(&lines);
+        assert_eq!(boxes.len(), 2);
+        let c = boxes[1].corners;
+        let angle = (c[1].1 - c[0].1).atan2(c[1].0 - c[0].0).to_degrees();
+        assert!((angle - 5.0).abs() < 0.1, "{angle}");
+        // The data line's own centre lies in its new box.
+        let (cx, cy) = lines[1].region.centre();
+        assert!(crate::document::find::inside(
+            &c.map(|(x, y)| [x, y]),
+            [cx, cy]
+        ));
+    }
+
+    #[test]
+    fn no_mrz_like_line_no_reread_and_zones_rank_by_their_checks() {
+        assert!(reread_boxes(&[part(10.0, 0.0, 300.0, "PASSPORT UTOPIA")]).is_empty());
+        let good = find(
+            &[
+                line(60.0, 0.0, "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"),
+                line(100.0, 0.0, "L898902C36UTO7408122F1204159ZE184226B<<<<<10"),
+            ],
+            today(),
+        );
+        // One digit of the birth date wrong: its check digit fails.
+        let bad = find(
+            &[
+                line(60.0, 0.0, "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"),
+                line(100.0, 0.0, "L898902C36UTO7408132F1204159ZE184226B<<<<<10"),
+            ],
+            today(),
+        );
+        let unreadable = Zone::Unreadable(vec!["P<UTOERIKSSON<<ANNA".into()]);
+        assert!(is_valid(&good) && !is_valid(&bad), "{bad:?}");
+        assert!(score(&good) < score(&bad), "{bad:?}");
+        assert!(score(&bad) < score(&unreadable));
+        assert!(score(&unreadable) < score(&Zone::Absent));
     }
 }
