@@ -18,7 +18,7 @@ fn scene(glare: bool) -> Scene {
     Scene {
         width: 640,
         height: 480,
-        doc_width_share: 0.7,
+        doc_share: 0.7,
         rotate_deg: 3.0,
         slant: 0.04,
         glare: glare.then_some(((0.45, 0.72), 0.08, 1.2)),

@@ -34,7 +34,7 @@ fn judged(tag: &str, scene: &Scene) -> (serde_json::Value, [[f32; 2]; 4]) {
 
 fn base() -> Scene {
     Scene {
-        doc_width_share: 0.62,
+        doc_share: 0.62,
         rotate_deg: 4.0,
         slant: 0.05,
         ..Scene::default()
@@ -109,6 +109,42 @@ fn a_blurred_photo_is_blurry() {
     };
     let (v, _) = judged("blur", &scene);
     assert!(issue_codes(&v).iter().any(|c| c == "blurry"), "{v}");
+}
+
+#[test]
+fn a_photo_blurred_past_reading_is_blurry_not_missing() {
+    if !ocr_models_present() {
+        return;
+    }
+    // So blurred that fewer than three lines are read (at 0.25 the MRZ
+    // still is): the detector still sees lines of text there, and the
+    // advice is to hold still and focus, not that there is no document.
+    let scene = Scene {
+        blur_text_share: 0.3,
+        ..base()
+    };
+    let (v, _) = judged("blur-past", &scene);
+    let said = issue_codes(&v);
+    assert!(v["text_lines"].as_u64().unwrap_or(99) < 3, "{v}");
+    assert!(said.iter().any(|c| c == "blurry"), "{v}");
+    assert!(!said.iter().any(|c| c == "no_document"), "{v}");
+}
+
+#[test]
+fn a_document_far_from_the_camera_is_too_small() {
+    if !ocr_models_present() {
+        return;
+    }
+    // A fifth of the picture's width: its text is still read, but the
+    // document covers about 3% of the picture.
+    let scene = Scene {
+        doc_share: 0.2,
+        ..base()
+    };
+    let (v, _) = judged("small", &scene);
+    let said = issue_codes(&v);
+    assert!(said.iter().any(|c| c == "too_small"), "{v}");
+    assert!(!said.iter().any(|c| c == "no_document"), "{v}");
 }
 
 #[test]

@@ -28,6 +28,14 @@ pub const TEXT_LINE_MIN_CONFIDENCE: f32 = 0.5;
 /// (`no_document`): every specimen of the evaluation set has more, the
 /// face, cat and coffee photos fewer (docs/documents.md).
 pub const NO_DOCUMENT_MAX_LINES: usize = 3;
+/// A box the text detector found is shaped like a line of text when it is
+/// at least this many times as wide as it is high (two characters); on a
+/// blurred picture the detector also gives boxes over a whole photo or the
+/// document, which are not measured as text.
+pub const LINE_MIN_ASPECT: f32 = 2.0;
+/// With no readable text, at least this many line-shaped boxes are measured
+/// for blur as text ([`quality::text_blur`]); with fewer, the whole picture.
+pub const UNREAD_MIN_LINES: usize = 2;
 
 /// What the check would object to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -157,6 +165,27 @@ pub fn text_lines(lines: &[TextLine]) -> usize {
     lines.iter().filter(|l| is_text(l)).count()
 }
 
+/// The share of the picture covered by the bounding box of the text read
+/// (lines that read as document text); `None` without any.
+pub fn text_extent(lines: &[TextLine], w: u32, h: u32) -> Option<f64> {
+    let pts: Vec<(f32, f32)> = lines
+        .iter()
+        .filter(|l| is_text(l))
+        .flat_map(|l| l.region.corners)
+        .map(|(x, y)| (x.clamp(0.0, w as f32), y.clamp(0.0, h as f32)))
+        .collect();
+    if pts.is_empty() || w == 0 || h == 0 {
+        return None;
+    }
+    let (x0, x1) = pts
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (y0, y1) = pts
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    Some(((x1 - x0) as f64 * (y1 - y0) as f64) / (w as f64 * h as f64))
+}
+
 /// Where the document is in the picture and what its photo's quality would
 /// make a check refuse.
 ///
@@ -172,10 +201,26 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
     let found =
         text_lines(lines) >= NO_DOCUMENT_MAX_LINES || lines.iter().any(quality::is_mrz_line);
     if !found {
-        // No text to find a document by: a photo too blurred to read says
-        // so (a sharp photo of something else does not).
+        // No text to read a document by. Line-shaped boxes the detector
+        // still sees as text while the recogniser reads none of them are
+        // measured for blur as read text is (a document blurred past
+        // reading); without enough of them the whole picture is (a photo
+        // too blurred even for the detector). A sharp photo of something
+        // else says nothing.
         let grey = image::imageops::grayscale(img);
-        let blur = quality::crete_blur(&grey, 0, 0, w, h);
+        let boxes: Vec<&TextLine> = lines
+            .iter()
+            .filter(|l| {
+                let (bw, bh) = l.region.size();
+                bw >= LINE_MIN_ASPECT * bh
+            })
+            .collect();
+        let mut heights: Vec<f64> = boxes.iter().map(|l| l.region.size().1 as f64).collect();
+        heights.sort_by(f64::total_cmp);
+        let blur = (boxes.len() >= UNREAD_MIN_LINES)
+            .then(|| heights[heights.len() / 2])
+            .and_then(|th| quality::text_blur(&grey, &boxes, th))
+            .unwrap_or_else(|| quality::crete_blur(&grey, 0, 0, w, h));
         let issues = if blur >= quality::BLUR_MAX {
             vec![Issue {
                 code: DocIssue::Blurry,
@@ -261,14 +306,40 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
         push(DocIssue::Blurry, m.blur, None);
     }
     let fill = (find::quad_area(&quad) / (w as f64 * h as f64)).min(1.0);
+    // The document's share of the picture: its outline's, or where there
+    // is none or it is far larger than the text (a table's edge), the
+    // text's extent over the share a document's text spans.
+    let text_fill = text_extent(lines, w, h);
+    let doc_fill = match (outline.is_some(), text_fill) {
+        (true, Some(t)) if fill > quality::OUTLINE_MAX_OVER_TEXT * t => {
+            t / quality::TEXT_SHARE_OF_DOCUMENT
+        }
+        (true, _) => fill,
+        (false, Some(t)) => t / quality::TEXT_SHARE_OF_DOCUMENT,
+        (false, None) => 1.0,
+    };
+    // Size is not judged on a picture too dark or blurred: the outline and
+    // the text it is measured from are what darkness and blur take away
+    // (those codes say what to change first).
+    let clear_picture = m.median_luma >= quality::DARK_MAX_MEDIAN && m.blur < quality::BLUR_MAX;
+    // (The outline of a document running off the picture is only its
+    // visible part: its fill says nothing of the document's size.)
     let small_text = m.text_height.filter(|&th| th < quality::TEXT_MIN_HEIGHT);
-    if let Some(th) = small_text {
-        push(DocIssue::TooSmall, th, None);
-    } else if outline.is_some() && fill < quality::MIN_FILL {
-        push(DocIssue::TooSmall, m.text_height.unwrap_or(0.0), None);
+    let too_small =
+        clear_picture && (small_text.is_some() || (cut.is_none() && doc_fill < quality::MIN_FILL));
+    if too_small {
+        push(
+            DocIssue::TooSmall,
+            small_text.or(m.text_height).unwrap_or(0.0),
+            None,
+        );
     }
     // Tilt from a clear outline (seen on every side, well supported), else
-    // from the text's own direction (a slant needs the outline).
+    // from the text's own direction. A slant needs the outline, and is
+    // judged only on a clear picture of a document large enough: it comes
+    // from the sides' lengths, which on a small, dark or blurred document
+    // are a few pixels off each (wrong slants of 1.4-2.4 there, none on
+    // clear large ones but for a wrong outline).
     let clear = outline
         .as_ref()
         .is_some_and(|o| o.border_sides == 0 && o.support >= quality::CUT_OFF_MIN_SUPPORT);
@@ -278,7 +349,8 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
         quality::text_tilt(lines)
     };
     if let Some(t) = tilt {
-        if t > quality::TILT_MAX_DEG || (clear && m.slant_ratio > quality::SLANT_MAX_RATIO) {
+        let slant_judged = clear && clear_picture && !too_small;
+        if t > quality::TILT_MAX_DEG || (slant_judged && m.slant_ratio > quality::SLANT_MAX_RATIO) {
             push(DocIssue::Tilted, t, None);
         }
     }
@@ -336,7 +408,9 @@ pub fn assess(
     if zone != Zone::Absent {
         located.found = true;
     }
-    if !located.found {
+    // A picture too blurred to read says `blurry` (what to change) rather
+    // than that there is no document.
+    if !located.found && !issues.iter().any(|i| i.code == DocIssue::Blurry) {
         issues.push(Issue {
             code: DocIssue::NoDocument,
             value: text_lines(lines) as f64,

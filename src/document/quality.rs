@@ -44,6 +44,14 @@ pub const GLARE_MIN_BLOB_SHARE: f64 = 0.0005;
 pub const HALO_RING_SHARE: f64 = 0.02;
 /// ... and is this much brighter than the paper (luma) around glare.
 pub const HALO_ABOVE_PAPER: f64 = 12.0;
+/// ... and falls off: the paper in a far ring ([`HALO_FAR_RINGS`] rings
+/// out) is at least this much darker than in the near one. A white panel on
+/// a light tint (the Polish visa specimen's fields) has the tint all
+/// around it, flat; built specular spots fell off by 6-37 (tuning half),
+/// panels by 0-4 (docs/documents.md).
+pub const HALO_FALLOFF: f64 = 5.0;
+/// The far ring lies this many near rings out.
+pub const HALO_FAR_RINGS: u32 = 3;
 /// Glare is said to be over the MRZ (or the text) when it covers at least
 /// this share of the MRZ's (the text's) boxes; the MRZ first, as it is what
 /// a check reads.
@@ -66,6 +74,16 @@ pub const TEXT_MIN_HEIGHT: f64 = 7.0;
 /// `too_small` too: capture SDKs ask for the document to fill the frame,
 /// and a webcam's soft pixels read worse than a scan's (docs/documents.md).
 pub const MIN_FILL: f64 = 0.12;
+/// The text read on a document spans at least this share of its area (the
+/// bounding box of its lines; 0.48 the least on built photos with a true
+/// outline, tuning half): where no outline is seen, or the outline is not
+/// the document's ([`OUTLINE_MAX_OVER_TEXT`]), the document's share of the
+/// picture is taken as the text's over this, and [`MIN_FILL`] applies to it.
+pub const TEXT_SHARE_OF_DOCUMENT: f64 = 0.45;
+/// An outline covering more than this many times the text's bounding box is
+/// not the document's but a larger edge around it (a table's, a page's):
+/// true outlines measured up to 1.96 times (tuning half).
+pub const OUTLINE_MAX_OVER_TEXT: f64 = 3.0;
 /// The document's sides are turned more than this from the picture's axes
 /// (degrees), or ...
 pub const TILT_MAX_DEG: f64 = 15.0;
@@ -210,38 +228,9 @@ pub fn measure(img: &RgbImage, quad: &[[f32; 2]; 4], lines: &[TextLine]) -> Meas
     let mut heights: Vec<f64> = text.iter().map(|l| l.region.size().1 as f64).collect();
     heights.sort_by(f64::total_cmp);
     let text_height = (!heights.is_empty()).then(|| heights[heights.len() / 2]);
-    let blur = match text_height {
-        None => crete_blur(&grey, x0, y0, x1, y1),
-        Some(th) => {
-            // Over the text boxes at a common text height (blur that hurts
-            // reading is a share of the letters' size), weighted by size.
-            let k = (BLUR_TEXT_PX / th.max(1.0)).clamp(0.25, 1.0);
-            let mut sum = 0.0;
-            let mut wsum = 0.0;
-            for l in &text {
-                let (bx0, by0, bx1, by1) = bounds(l, w, h);
-                let (cw, ch) = (bx1.saturating_sub(bx0), by1.saturating_sub(by0));
-                let (tw, thh) = (
-                    (cw as f64 * k).round() as u32,
-                    (ch as f64 * k).round() as u32,
-                );
-                if tw < 10 || thh < 10 {
-                    continue;
-                }
-                let crop = image::imageops::crop_imm(&grey, bx0, by0, cw, ch).to_image();
-                let scaled =
-                    image::imageops::resize(&crop, tw, thh, image::imageops::FilterType::Triangle);
-                let area = (tw * thh) as f64;
-                sum += crete_blur(&scaled, 0, 0, tw, thh) * area;
-                wsum += area;
-            }
-            if wsum > 0.0 {
-                sum / wsum
-            } else {
-                crete_blur(&grey, x0, y0, x1, y1)
-            }
-        }
-    };
+    let blur = text_height
+        .and_then(|th| text_blur(&grey, &text, th))
+        .unwrap_or_else(|| crete_blur(&grey, x0, y0, x1, y1));
     let (tilt_deg, slant_ratio) = geometry(quad);
     Measures {
         median_luma: median,
@@ -265,9 +254,10 @@ struct Glare {
 /// [`GLARE_ABOVE_PAPER`]) that have a specular halo: the paper in the ring
 /// [`HALO_RING_SHARE`] of the document's size around them (the ring's 75th
 /// percentile of luma: print in the ring is darker) is still
-/// [`HALO_ABOVE_PAPER`] brighter than the document's paper. Light falls off smoothly
-/// around a reflection; around a white printed area (a photo's background,
-/// an unprinted panel) the print or paper begins at once.
+/// [`HALO_ABOVE_PAPER`] brighter than the document's paper, and darker
+/// further out ([`HALO_FALLOFF`]). Light falls off smoothly around a
+/// reflection; around a white printed area (a photo's background, an
+/// unprinted panel) the print or paper begins at once and stays level.
 fn glare_spots(img: &RgbImage, quad: &[[f32; 2]; 4], b: (u32, u32, u32, u32), paper: f64) -> Glare {
     let (x0, y0, x1, y1) = b;
     let (bw, bh) = (x1.saturating_sub(x0), y1.saturating_sub(y0));
@@ -310,9 +300,11 @@ fn glare_spots(img: &RgbImage, quad: &[[f32; 2]; 4], b: (u32, u32, u32, u32), pa
         if count < min_blob {
             continue;
         }
-        // The ring: pixels at chessboard distance ring/2..=ring from it.
-        let (rx0, ry0) = (bx0.saturating_sub(ring), by0.saturating_sub(ring));
-        let (rx1, ry1) = ((bx1 + ring + 1).min(bw), (by1 + ring + 1).min(bh));
+        // The rings: pixels at chessboard distance ring/2..=ring from it
+        // (near), and 2 ring..=3 ring (far).
+        let reach = HALO_FAR_RINGS * ring;
+        let (rx0, ry0) = (bx0.saturating_sub(reach), by0.saturating_sub(reach));
+        let (rx1, ry1) = ((bx1 + reach + 1).min(bw), (by1 + reach + 1).min(bh));
         let local = image::GrayImage::from_fn(rx1 - rx0, ry1 - ry0, |x, y| {
             image::Luma([if labels.get_pixel(x + rx0, y + ry0)[0] == label {
                 255
@@ -324,21 +316,27 @@ fn glare_spots(img: &RgbImage, quad: &[[f32; 2]; 4], b: (u32, u32, u32, u32), pa
             &local,
             imageproc::distance_transform::Norm::LInf,
         );
-        let mut ring_luma = Vec::new();
+        let (mut near, mut far) = (Vec::new(), Vec::new());
         for (x, y, d) in dist.enumerate_pixels() {
             let d = d[0] as u32;
             let (px, py) = (x + rx0 + x0, y + ry0 + y0);
-            if d > ring / 2 && d <= ring && inside(quad, [px as f32 + 0.5, py as f32 + 0.5]) {
-                ring_luma.push(luma(img.get_pixel(px, py)));
+            if d <= ring / 2 || !inside(quad, [px as f32 + 0.5, py as f32 + 0.5]) {
+                continue;
+            }
+            if d <= ring {
+                near.push(luma(img.get_pixel(px, py)));
+            } else if d > reach - ring && d <= reach {
+                far.push(luma(img.get_pixel(px, py)));
             }
         }
-        // The ring's paper (its brighter quarter: print in it is darker).
-        ring_luma.sort_by(f64::total_cmp);
-        let ring_paper = ring_luma
-            .get(ring_luma.len() * 3 / 4)
-            .copied()
-            .unwrap_or(0.0);
-        if ring_paper >= paper + HALO_ABOVE_PAPER {
+        // Each ring's paper (its brighter quarter: print in it is darker).
+        let paper_of = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v.get(v.len() * 3 / 4).copied()
+        };
+        let near_paper = paper_of(near).unwrap_or(0.0);
+        let far_paper = paper_of(far).unwrap_or(near_paper);
+        if near_paper >= paper + HALO_ABOVE_PAPER && near_paper - far_paper >= HALO_FALLOFF {
             pixels += count;
             for y in by0..=by1 {
                 for x in bx0..=bx1 {
@@ -429,6 +427,34 @@ pub fn text_tilt(lines: &[TextLine]) -> Option<f64> {
         .collect();
     a.sort_by(f64::total_cmp);
     (!a.is_empty()).then(|| a[a.len() / 2])
+}
+
+/// Crété-Roffet blur over text boxes at a common text height (blur that
+/// hurts reading is a share of the letters' size; boxes taller than
+/// [`BLUR_TEXT_PX`] are scaled down to it), weighted by area; `None` when no
+/// box is large enough to measure. `text_height` is the boxes' median height.
+pub fn text_blur(grey: &image::GrayImage, text: &[&TextLine], text_height: f64) -> Option<f64> {
+    let (w, h) = grey.dimensions();
+    let k = (BLUR_TEXT_PX / text_height.max(1.0)).clamp(0.25, 1.0);
+    let mut sum = 0.0;
+    let mut wsum = 0.0;
+    for l in text {
+        let (bx0, by0, bx1, by1) = bounds(l, w, h);
+        let (cw, ch) = (bx1.saturating_sub(bx0), by1.saturating_sub(by0));
+        let (tw, thh) = (
+            (cw as f64 * k).round() as u32,
+            (ch as f64 * k).round() as u32,
+        );
+        if tw < 10 || thh < 10 {
+            continue;
+        }
+        let crop = image::imageops::crop_imm(grey, bx0, by0, cw, ch).to_image();
+        let scaled = image::imageops::resize(&crop, tw, thh, image::imageops::FilterType::Triangle);
+        let area = (tw * thh) as f64;
+        sum += crete_blur(&scaled, 0, 0, tw, thh) * area;
+        wsum += area;
+    }
+    (wsum > 0.0).then(|| sum / wsum)
 }
 
 /// Crété-Roffet et al.'s no-reference blur measure ("The blur effect:
@@ -557,6 +583,20 @@ mod tests {
             }
         }
         assert_eq!(measure(&panel, &quad, &[]).glare_share, 0.0);
+        // The same panel inside a light tinted field (the Polish visa's
+        // fields): bright all around, but level, not falling off.
+        let mut field = card();
+        for y in 30..150 {
+            for x in 10..150 {
+                let v = if (60..120).contains(&y) && (40..120).contains(&x) {
+                    255
+                } else {
+                    228
+                };
+                field.put_pixel(x, y, image::Rgb([v, v, v]));
+            }
+        }
+        assert_eq!(measure(&field, &quad, &[]).glare_share, 0.0);
         let page = RgbImage::from_pixel(400, 240, image::Rgb([252, 252, 252]));
         assert_eq!(measure(&page, &quad, &[]).glare_share, 0.0);
     }

@@ -5,19 +5,19 @@
 //! darkness, distance, tilt or a cut-off corner). The tables of
 //! docs/documents.md.
 //!
-//! `cargo run --release -p lc-eval --example eval_documents -- ../shared/eval/documents [--csv OUT.csv] [--max-docs N]`
+//! `cargo run --release -p lc-eval --example eval_documents -- ../shared/eval/documents [--csv OUT.csv] [--max-docs N] [--dump DIR]`
 //!
 //! Thresholds are tuned on every other document (in `labels.csv` order) and
 //! scored on the rest: both halves are printed. Everything scored is what the user gets: the issue
 //! codes of the JSON, the MRZ lines and the corners.
 
 use anyhow::{Context, Result};
-use lc_eval::document::{compose, cut_off, Scene};
+use lc_eval::document::{compose, cut_off, scale, Scene};
 use lc_eval::photos::{col, read_csv, yes_no};
 use liveness_coach::cmd::document::{judge_image, load_ocr, load_picture, Judged};
-use liveness_coach::document::check::DocIssue;
+use liveness_coach::document::check::{text_extent, DocIssue};
 use liveness_coach::document::date::Date;
-use liveness_coach::document::find::corner_error;
+use liveness_coach::document::find::{corner_error, quad_area};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,6 +47,8 @@ struct Row {
     truth: BTreeMap<&'static str, Option<bool>>,
     said: Vec<String>,
     corner_err: Option<f64>,
+    /// The true document's share of the picture (built photos).
+    true_fill: Option<f64>,
     mrz: Option<(String, String)>,
     j: Judged,
 }
@@ -73,19 +75,31 @@ fn levenshtein(a: &[char], b: &[char]) -> usize {
     prev[b.len()]
 }
 
-/// The scenes built from one document: (name, scene, truth of each code:
-/// Some(true) built for it, Some(false) built without it, None unclear).
-fn scenes(i: usize) -> Vec<(&'static str, Scene)> {
+/// A specimen is enlarged at most this much when it is placed: a scan
+/// enlarged more is blurred by the enlargement itself, and its "clean"
+/// photo would not be clean (the 250-400 px wide specimens placed at 60% of
+/// 1280 px were enlarged 2-3 times and measured as blurred as the built
+/// blur). Their pictures are made smaller instead, as a camera of lower
+/// resolution takes them.
+const MAX_UPSCALE: f32 = 1.5;
+
+/// The scenes built from one document of `doc_w` x `doc_h` pixels: (name, scene).
+fn scenes(i: usize, doc_w: u32, doc_h: u32) -> Vec<(&'static str, Scene)> {
     // Small seeded variation so no two documents sit alike.
     let j = |k: usize| ((i * 7919 + k * 104_729) % 1000) as f32 / 1000.0;
-    let base = Scene {
-        doc_width_share: 0.55 + 0.15 * j(1),
+    let mut base = Scene {
+        doc_share: 0.55 + 0.15 * j(1),
         centre: (0.45 + 0.1 * j(2), 0.45 + 0.1 * j(3)),
         rotate_deg: -6.0 + 12.0 * j(4),
         slant: 0.08 * j(5),
         seed: i as u64 + 1,
         ..Scene::default()
     };
+    let up = scale(&base, doc_w, doc_h);
+    if up > MAX_UPSCALE {
+        base.width = (base.width as f32 * MAX_UPSCALE / up).round() as u32;
+        base.height = base.width * 3 / 4;
+    }
     vec![
         ("clean", base.clone()),
         (
@@ -116,14 +130,14 @@ fn scenes(i: usize) -> Vec<(&'static str, Scene)> {
         (
             "too_small",
             Scene {
-                doc_width_share: 0.22,
+                doc_share: 0.22,
                 ..base.clone()
             },
         ),
         (
             "tilted",
             Scene {
-                doc_width_share: 0.5,
+                doc_share: 0.5,
                 rotate_deg: if i.is_multiple_of(2) { 30.0 } else { -30.0 },
                 ..base.clone()
             },
@@ -152,6 +166,11 @@ fn main() -> Result<()> {
             .and_then(|p| args.get(p + 1).cloned())
     };
     let max_docs: usize = flag("--max-docs").map_or(Ok(usize::MAX), |v| v.parse())?;
+    // Where to write the built pictures (for looking at them); none by default.
+    let dump = flag("--dump").map(PathBuf::from);
+    if let Some(d) = &dump {
+        std::fs::create_dir_all(d).with_context(|| d.display().to_string())?;
+    }
     let today = Date::new(2026, 12, 2).context("date")?;
     let labels = read_csv(&dir.join("labels.csv"))?;
     // Documents alternate between the halves (in labels.csv order).
@@ -198,21 +217,29 @@ fn main() -> Result<()> {
             truth,
             said: codes(&j),
             corner_err: None,
+            true_fill: None,
             mrz,
             j,
         });
         // Built photos: only from whole documents, clean of glare and blur.
         if whole != Some(true)
             || yes_no(col(r, "glare")) == Some(true)
+            || yes_no(col(r, "blurry")) == Some(true)
             || built[half] >= max_docs / 2
         {
             continue;
         }
         built[half] += 1;
-        for (sname, scene) in scenes(i) {
+        for (sname, scene) in scenes(i, img.width(), img.height()) {
             let bg = &backgrounds[i % backgrounds.len()];
             let c = compose(&img, bg, &scene);
             let name = format!("{set}/{file}#{sname}");
+            if let Some(d) = &dump {
+                let out = d.join(format!("{i:02}_{sname}.png"));
+                c.picture
+                    .save(&out)
+                    .with_context(|| out.display().to_string())?;
+            }
             let j = judge_image(&mut ocr, &c.picture, Path::new(&name), today, None)?;
             let mut truth = BTreeMap::new();
             for code in scored_codes() {
@@ -243,6 +270,7 @@ fn main() -> Result<()> {
                 truth,
                 said: codes(&j),
                 corner_err,
+                true_fill: Some(quad_area(&c.corners) / (scene.width as f64 * scene.height as f64)),
                 mrz,
                 j,
             });
@@ -252,7 +280,7 @@ fn main() -> Result<()> {
         let mut f = std::fs::File::create(&out).with_context(|| out.clone())?;
         writeln!(
             f,
-            "half,kind,name,said,found,located_by,median_luma,glare_share,blur,text_height,tilt_deg,slant_ratio,corner_err,detect_ms,recognise_ms,locate_ms"
+            "half,kind,name,said,found,located_by,median_luma,glare_share,blur,text_height,tilt_deg,slant_ratio,corner_err,fill,text_fill,true_fill,boxes,detect_ms,recognise_ms,locate_ms"
         )?;
         for r in &rows {
             let m = r.j.assessment.located.measures.as_ref();
@@ -261,7 +289,7 @@ fn main() -> Result<()> {
             };
             writeln!(
                 f,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{:.0},{:.0},{:.1}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.0},{:.0},{:.1}",
                 r.half,
                 r.kind,
                 r.name,
@@ -275,6 +303,14 @@ fn main() -> Result<()> {
                 g(&|m| m.tilt_deg),
                 g(&|m| m.slant_ratio),
                 r.corner_err.map_or(String::new(), |e| format!("{e:.1}")),
+                r.j.assessment
+                    .located
+                    .fill
+                    .map_or(String::new(), |f| format!("{f:.4}")),
+                text_extent(&r.j.lines, r.j.width, r.j.height)
+                    .map_or(String::new(), |f| format!("{f:.4}")),
+                r.true_fill.map_or(String::new(), |f| format!("{f:.4}")),
+                r.j.lines.len(),
                 r.j.detect_ms,
                 r.j.recognise_ms,
                 r.j.locate_ms,

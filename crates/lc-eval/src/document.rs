@@ -21,8 +21,10 @@ pub struct Scene {
     /// Output picture size.
     pub width: u32,
     pub height: u32,
-    /// The document's width as a share of the picture's width.
-    pub doc_width_share: f32,
+    /// The document's size: its width this share of the picture's width,
+    /// or its height this share of the picture's height where that is
+    /// smaller (a card held upright stays inside the picture).
+    pub doc_share: f32,
     /// Its centre as a share of the picture's width and height.
     pub centre: (f32, f32),
     /// Turned in the picture's plane (degrees, clockwise).
@@ -48,7 +50,7 @@ impl Default for Scene {
         Scene {
             width: 1280,
             height: 960,
-            doc_width_share: 0.6,
+            doc_share: 0.6,
             centre: (0.5, 0.5),
             rotate_deg: 0.0,
             slant: 0.0,
@@ -79,8 +81,8 @@ pub struct Composed {
 
 /// Where the document's corners go.
 pub fn corners(scene: &Scene, doc_w: u32, doc_h: u32) -> [[f32; 2]; 4] {
-    let w = scene.doc_width_share * scene.width as f32;
-    let h = w * doc_h as f32 / doc_w.max(1) as f32;
+    let s = scale(scene, doc_w, doc_h);
+    let (w, h) = (doc_w as f32 * s, doc_h as f32 * s);
     let top = w * (1.0 - scene.slant);
     let local = [
         [-top / 2.0, -h / 2.0],
@@ -94,6 +96,13 @@ pub fn corners(scene: &Scene, doc_w: u32, doc_h: u32) -> [[f32; 2]; 4] {
         scene.centre.1 * scene.height as f32,
     );
     local.map(|[x, y]| [cx + x * c - y * s, cy + x * s + y * c])
+}
+
+/// How much the document is enlarged (or shrunk, below 1) to its size in
+/// the picture.
+pub fn scale(scene: &Scene, doc_w: u32, doc_h: u32) -> f32 {
+    (scene.doc_share * scene.width as f32 / doc_w.max(1) as f32)
+        .min(scene.doc_share * scene.height as f32 / doc_h.max(1) as f32)
 }
 
 /// The background filling the picture: scaled to cover it and cropped at
@@ -213,7 +222,7 @@ mod tests {
         let s = Scene {
             width: 640,
             height: 480,
-            doc_width_share: 0.5,
+            doc_share: 0.5,
             ..Scene::default()
         };
         let c = compose(&doc, &bg, &s);
