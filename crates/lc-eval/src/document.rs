@@ -227,12 +227,32 @@ mod tests {
         };
         let c = compose(&doc, &bg, &s);
         // 320 x 213.3 around the centre.
-        assert_eq!(c.corners[0], [160.0, 240.0 - 320.0 / 3.0]);
+        let want = [160.0, 240.0 - 320.0 / 3.0];
+        assert!(
+            (c.corners[0][0] - want[0]).abs() < 1e-3 && (c.corners[0][1] - want[1]).abs() < 1e-3,
+            "{:?}",
+            c.corners
+        );
         let inside = c.picture.get_pixel(320, 240);
         let outside = c.picture.get_pixel(100, 240);
         assert!(inside[0] > 230 && inside[2] < 30, "{inside:?}");
         assert!(outside[2] > 180 && outside[0] < 20, "{outside:?}");
         assert!(!cut_off(&s, &c.corners));
+    }
+
+    #[test]
+    fn an_upright_card_is_fitted_by_its_height() {
+        let s = Scene {
+            width: 640,
+            height: 480,
+            doc_share: 0.5,
+            ..Scene::default()
+        };
+        // 200 x 300: half the picture's height (240), not half its width.
+        let q = corners(&s, 200, 300);
+        assert!((q[3][1] - q[0][1] - 240.0).abs() < 1e-3, "{q:?}");
+        assert!((q[1][0] - q[0][0] - 160.0).abs() < 1e-3, "{q:?}");
+        assert!(!cut_off(&s, &q));
     }
 
     #[test]
