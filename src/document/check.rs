@@ -165,9 +165,9 @@ pub fn text_lines(lines: &[TextLine]) -> usize {
     lines.iter().filter(|l| is_text(l)).count()
 }
 
-/// The share of the picture covered by the bounding box of the text read
-/// (lines that read as document text); `None` without any.
-pub fn text_extent(lines: &[TextLine], w: u32, h: u32) -> Option<f64> {
+/// The bounding box `(x0, y0, x1, y1)` of the text read (lines that read
+/// as document text), inside the picture; `None` without any.
+pub fn text_bounds(lines: &[TextLine], w: u32, h: u32) -> Option<(f32, f32, f32, f32)> {
     let pts: Vec<(f32, f32)> = lines
         .iter()
         .filter(|l| is_text(l))
@@ -183,7 +183,48 @@ pub fn text_extent(lines: &[TextLine], w: u32, h: u32) -> Option<f64> {
     let (y0, y1) = pts
         .iter()
         .fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    Some(((x1 - x0) as f64 * (y1 - y0) as f64) / (w as f64 * h as f64))
+    Some((x0, y0, x1, y1))
+}
+
+/// The share of the picture covered by [`text_bounds`].
+pub fn text_extent(lines: &[TextLine], w: u32, h: u32) -> Option<f64> {
+    text_bounds(lines, w, h)
+        .map(|(x0, y0, x1, y1)| ((x1 - x0) as f64 * (y1 - y0) as f64) / (w as f64 * h as f64))
+}
+
+/// How far the text stops short of each picture border that a side of
+/// `quad` lies on, as a share of the text's extent across that border (the
+/// largest such gap); `None` when no side lies on the border or there is
+/// no text.
+fn text_gap_to_border(
+    quad: &[[f32; 2]; 4],
+    text: (f32, f32, f32, f32),
+    w: u32,
+    h: u32,
+) -> Option<f64> {
+    let (x0, y0, x1, y1) = text;
+    let (tw, th) = ((x1 - x0).max(1.0) as f64, (y1 - y0).max(1.0) as f64);
+    let (wf, hf) = (w as f32, h as f32);
+    let e = quality::TEXT_EDGE_MARGIN;
+    let mut gap: Option<f64> = None;
+    for i in 0..4 {
+        let (a, b) = (quad[i], quad[(i + 1) % 4]);
+        let side = if a[0] <= e && b[0] <= e {
+            Some(x0 as f64 / tw)
+        } else if a[0] >= wf - e && b[0] >= wf - e {
+            Some((wf - x1) as f64 / tw)
+        } else if a[1] <= e && b[1] <= e {
+            Some(y0 as f64 / th)
+        } else if a[1] >= hf - e && b[1] >= hf - e {
+            Some((hf - y1) as f64 / th)
+        } else {
+            None
+        };
+        if let Some(g) = side {
+            gap = Some(gap.map_or(g, |m: f64| m.max(g)));
+        }
+    }
+    gap
 }
 
 /// Where the document is in the picture and what its photo's quality would
@@ -281,10 +322,14 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
                 .any(|&(x, _)| x <= e || x >= w as f32 - e)
         })
         .count();
+    let bounds = text_bounds(lines, w, h);
     let outline_cut = outline.as_ref().is_some_and(|o| {
         o.border_sides == 1
             && o.support >= quality::CUT_OFF_MIN_SUPPORT
             && find::quad_area(&o.corners) < quality::CUT_OFF_MAX_FILL * w as f64 * h as f64
+            && bounds
+                .and_then(|t| text_gap_to_border(&o.corners, t, w, h))
+                .is_some_and(|g| g <= quality::CUT_OFF_MAX_TEXT_GAP)
     });
     let cut = if touching > 0 {
         Some(touching as f64)
@@ -1073,5 +1118,40 @@ mod tests {
         let long = [line("有效期限2010.05.01-长期", 200.0)];
         let a = assess(&long, located(), today, None);
         assert!(a.would_pass(), "{:?}", a.issues);
+    }
+
+    #[test]
+    fn a_side_on_the_border_is_a_cut_only_where_the_text_runs_to_it() {
+        // An outline whose right side is the picture's right border.
+        let quad = [
+            [300.0, 200.0],
+            [1280.0, 190.0],
+            [1280.0, 700.0],
+            [310.0, 720.0],
+        ];
+        // Text running to 1260 of 1280: cut where it stops (gap 20 / 900).
+        let gap = text_gap_to_border(&quad, (360.0, 250.0, 1260.0, 680.0), 1280, 960);
+        assert!(
+            gap.is_some_and(|g| g < quality::CUT_OFF_MAX_TEXT_GAP),
+            "{gap:?}"
+        );
+        // Text ending at 1000: a whole document whose outline took the
+        // border for a side (gap 280 / 640).
+        let gap = text_gap_to_border(&quad, (360.0, 250.0, 1000.0, 680.0), 1280, 960);
+        assert!(
+            gap.is_some_and(|g| g > quality::CUT_OFF_MAX_TEXT_GAP),
+            "{gap:?}"
+        );
+        // No side on the border: no gap to speak of.
+        let inside = [
+            [300.0, 200.0],
+            [1100.0, 190.0],
+            [1100.0, 700.0],
+            [310.0, 720.0],
+        ];
+        assert_eq!(
+            text_gap_to_border(&inside, (360.0, 250.0, 1000.0, 680.0), 1280, 960),
+            None
+        );
     }
 }

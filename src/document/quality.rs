@@ -95,8 +95,15 @@ pub const SLANT_MAX_RATIO: f64 = 1.3;
 /// edges over at least this share on average (a weaker outline is more
 /// likely a scan's fold or a printed rule).
 pub const CUT_OFF_MIN_SUPPORT: f64 = 0.75;
-/// ... and covers less than this share of the picture.
+/// ... and covers less than this share of the picture ...
 pub const CUT_OFF_MAX_FILL: f64 = 0.5;
+/// ... and the text reaches that border to within this share of the text's
+/// own extent across it: a document's print begins a few millimetres from
+/// its edges, so one running off the picture has its text close to where
+/// it is cut (built cut-off photos: 0 and 0.06), while an outline that took
+/// the border for a side of a whole document has its text far from it
+/// (0.27-7.5; docs/documents.md).
+pub const CUT_OFF_MAX_TEXT_GAP: f64 = 0.15;
 /// A text box within this many pixels of the picture's edge is cut by it
 /// (`document_cut_off`).
 pub const TEXT_EDGE_MARGIN: f32 = 2.0;
