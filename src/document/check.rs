@@ -186,10 +186,24 @@ pub fn text_bounds(lines: &[TextLine], w: u32, h: u32) -> Option<(f32, f32, f32,
     Some((x0, y0, x1, y1))
 }
 
+fn rect_area((x0, y0, x1, y1): (f32, f32, f32, f32)) -> f64 {
+    (x1 - x0) as f64 * (y1 - y0) as f64
+}
+
+/// The text's bounding box grown on every side to the size of a document
+/// whose text spans [`quality::TEXT_SHARE_OF_DOCUMENT`] of it, inside the
+/// picture, as a quadrilateral clockwise from the top left.
+fn grown_to_document((x0, y0, x1, y1): (f32, f32, f32, f32), w: u32, h: u32) -> [[f32; 2]; 4] {
+    let g = ((1.0 / quality::TEXT_SHARE_OF_DOCUMENT.sqrt() - 1.0) / 2.0) as f32;
+    let (dx, dy) = (g * (x1 - x0), g * (y1 - y0));
+    let (l, t) = ((x0 - dx).max(0.0), (y0 - dy).max(0.0));
+    let (r, b) = ((x1 + dx).min(w as f32), (y1 + dy).min(h as f32));
+    [[l, t], [r, t], [r, b], [l, b]]
+}
+
 /// The share of the picture covered by [`text_bounds`].
 pub fn text_extent(lines: &[TextLine], w: u32, h: u32) -> Option<f64> {
-    text_bounds(lines, w, h)
-        .map(|(x0, y0, x1, y1)| ((x1 - x0) as f64 * (y1 - y0) as f64) / (w as f64 * h as f64))
+    text_bounds(lines, w, h).map(|t| rect_area(t) / (w as f64 * h as f64))
 }
 
 /// How far the text stops short of each picture border that a side of
@@ -294,7 +308,22 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
         [0.0, h as f32],
     ];
     let quad = outline.as_ref().map_or(frame, |o| o.corners);
-    let m = quality::measure(img, &quad, lines);
+    // Light, glare and sharpness are measured over the outline, or where
+    // there is none or it is far larger than the text (a table's edge),
+    // over the text's extent grown to a document's size: not over the
+    // table or the room around it. Tilt and slant stay the outline's.
+    let bounds = text_bounds(lines, w, h);
+    let region = match bounds {
+        Some(t)
+            if outline.is_none()
+                || find::quad_area(&quad) > quality::OUTLINE_MAX_OVER_TEXT * rect_area(t) =>
+        {
+            grown_to_document(t, w, h)
+        }
+        _ => quad,
+    };
+    let mut m = quality::measure(img, &region, lines);
+    (m.tilt_deg, m.slant_ratio) = quality::geometry(&quad);
     let mut issues = Vec::new();
     let mut push = |code, value: f64, place| {
         issues.push(Issue {
@@ -322,7 +351,6 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
                 .any(|&(x, _)| x <= e || x >= w as f32 - e)
         })
         .count();
-    let bounds = text_bounds(lines, w, h);
     let outline_cut = outline.as_ref().is_some_and(|o| {
         o.border_sides == 1
             && o.support >= quality::CUT_OFF_MIN_SUPPORT
