@@ -313,13 +313,12 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
     // over the text's extent grown to a document's size: not over the
     // table or the room around it. Tilt and slant stay the outline's.
     let bounds = text_bounds(lines, w, h);
+    let outline_is_document = outline.is_some()
+        && bounds.is_none_or(|t| {
+            find::quad_area(&quad) <= quality::OUTLINE_MAX_OVER_TEXT * rect_area(t)
+        });
     let region = match bounds {
-        Some(t)
-            if outline.is_none()
-                || find::quad_area(&quad) > quality::OUTLINE_MAX_OVER_TEXT * rect_area(t) =>
-        {
-            grown_to_document(t, w, h)
-        }
+        Some(t) if !outline_is_document => grown_to_document(t, w, h),
         _ => quad,
     };
     let mut m = quality::measure(img, &region, lines);
@@ -379,14 +378,9 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
         push(DocIssue::Blurry, m.blur, None);
     }
     let fill = (find::quad_area(&quad) / (w as f64 * h as f64)).min(1.0);
-    // The document's share of the picture: its outline's, or where there
-    // is none or it is far larger than the text (a table's edge), the
-    // text's extent over the share a document's text spans.
-    let text_fill = text_extent(lines, w, h);
-    let doc_fill = match (outline.is_some(), text_fill) {
-        (true, Some(t)) if fill > quality::OUTLINE_MAX_OVER_TEXT * t => {
-            t / quality::TEXT_SHARE_OF_DOCUMENT
-        }
+    // The document's share of the picture: its outline's, or (as above)
+    // the text's extent over the share a document's text spans.
+    let doc_fill = match (outline_is_document, text_extent(lines, w, h)) {
         (true, _) => fill,
         (false, Some(t)) => t / quality::TEXT_SHARE_OF_DOCUMENT,
         (false, None) => 1.0,
@@ -395,8 +389,8 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
     // the text it is measured from are what darkness and blur take away
     // (those codes say what to change first).
     let clear_picture = m.median_luma >= quality::DARK_MAX_MEDIAN && m.blur < quality::BLUR_MAX;
-    // (The outline of a document running off the picture is only its
-    // visible part: its fill says nothing of the document's size.)
+    // (The fill of a document running off the picture is only its visible
+    // part's: it says nothing of the document's size.)
     let small_text = m.text_height.filter(|&th| th < quality::TEXT_MIN_HEIGHT);
     let too_small =
         clear_picture && (small_text.is_some() || (cut.is_none() && doc_fill < quality::MIN_FILL));
