@@ -241,6 +241,26 @@ fn text_gap_to_border(
     gap
 }
 
+/// The blur of a picture in which no document text could be read.
+/// Line-shaped boxes ([`LINE_MIN_ASPECT`]) the detector still sees as text
+/// while the recogniser reads none of them are measured as read text is (a
+/// document blurred past reading); with fewer than [`UNREAD_MIN_LINES`] of
+/// them, the whole picture (a photo too blurred even for the detector). A
+/// sharp photo of something else measures sharp.
+pub fn unread_blur(grey: &image::GrayImage, lines: &[TextLine]) -> f64 {
+    let boxes: Vec<&TextLine> = lines
+        .iter()
+        .filter(|l| {
+            let (bw, bh) = l.region.size();
+            bw >= LINE_MIN_ASPECT * bh
+        })
+        .collect();
+    (boxes.len() >= UNREAD_MIN_LINES)
+        .then(|| quality::text_blur(grey, &boxes))
+        .flatten()
+        .unwrap_or_else(|| quality::crete_blur(grey, 0, 0, grey.width(), grey.height()))
+}
+
 /// Where the document is in the picture and what its photo's quality would
 /// make a check refuse.
 ///
@@ -256,26 +276,8 @@ pub fn locate(img: &image::RgbImage, lines: &[TextLine]) -> Located {
     let found =
         text_lines(lines) >= NO_DOCUMENT_MAX_LINES || lines.iter().any(quality::is_mrz_line);
     if !found {
-        // No text to read a document by. Line-shaped boxes the detector
-        // still sees as text while the recogniser reads none of them are
-        // measured for blur as read text is (a document blurred past
-        // reading); without enough of them the whole picture is (a photo
-        // too blurred even for the detector). A sharp photo of something
-        // else says nothing.
-        let grey = image::imageops::grayscale(img);
-        let boxes: Vec<&TextLine> = lines
-            .iter()
-            .filter(|l| {
-                let (bw, bh) = l.region.size();
-                bw >= LINE_MIN_ASPECT * bh
-            })
-            .collect();
-        let mut heights: Vec<f64> = boxes.iter().map(|l| l.region.size().1 as f64).collect();
-        heights.sort_by(f64::total_cmp);
-        let blur = (boxes.len() >= UNREAD_MIN_LINES)
-            .then(|| heights[heights.len() / 2])
-            .and_then(|th| quality::text_blur(&grey, &boxes, th))
-            .unwrap_or_else(|| quality::crete_blur(&grey, 0, 0, w, h));
+        // No text to read a document by: judged for blur alone.
+        let blur = unread_blur(&image::imageops::grayscale(img), lines);
         let issues = if blur >= quality::BLUR_MAX {
             vec![Issue {
                 code: DocIssue::Blurry,

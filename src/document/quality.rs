@@ -232,12 +232,8 @@ pub fn measure(img: &RgbImage, quad: &[[f32; 2]; 4], lines: &[TextLine]) -> Meas
     };
     let grey = image::imageops::grayscale(img);
     let text: Vec<&TextLine> = lines.iter().filter(|l| !l.text.is_empty()).collect();
-    let mut heights: Vec<f64> = text.iter().map(|l| l.region.size().1 as f64).collect();
-    heights.sort_by(f64::total_cmp);
-    let text_height = (!heights.is_empty()).then(|| heights[heights.len() / 2]);
-    let blur = text_height
-        .and_then(|th| text_blur(&grey, &text, th))
-        .unwrap_or_else(|| crete_blur(&grey, x0, y0, x1, y1));
+    let text_height = median_height(&text);
+    let blur = text_blur(&grey, &text).unwrap_or_else(|| crete_blur(&grey, x0, y0, x1, y1));
     let (tilt_deg, slant_ratio) = geometry(quad);
     Measures {
         median_luma: median,
@@ -436,11 +432,20 @@ pub fn text_tilt(lines: &[TextLine]) -> Option<f64> {
     (!a.is_empty()).then(|| a[a.len() / 2])
 }
 
+/// The median height of text boxes (pixels); `None` without any.
+pub fn median_height(text: &[&TextLine]) -> Option<f64> {
+    let mut heights: Vec<f64> = text.iter().map(|l| l.region.size().1 as f64).collect();
+    heights.sort_by(f64::total_cmp);
+    heights.get(heights.len() / 2).copied()
+}
+
 /// Crété-Roffet blur over text boxes at a common text height (blur that
 /// hurts reading is a share of the letters' size; boxes taller than
 /// [`BLUR_TEXT_PX`] are scaled down to it), weighted by area; `None` when no
-/// box is large enough to measure. `text_height` is the boxes' median height.
-pub fn text_blur(grey: &image::GrayImage, text: &[&TextLine], text_height: f64) -> Option<f64> {
+/// box is large enough to measure. The common height is the boxes' median
+/// ([`median_height`]).
+pub fn text_blur(grey: &image::GrayImage, text: &[&TextLine]) -> Option<f64> {
+    let text_height = median_height(text)?;
     let (w, h) = grey.dimensions();
     let k = (BLUR_TEXT_PX / text_height.max(1.0)).clamp(0.25, 1.0);
     let mut sum = 0.0;

@@ -5,7 +5,7 @@
 
 use anyhow::Result;
 use liveness_coach::cmd::document::{load_ocr, load_picture};
-use liveness_coach::document::{quality, zone};
+use liveness_coach::document::{check, zone};
 use std::path::Path;
 
 fn main() -> Result<()> {
@@ -23,18 +23,12 @@ fn main() -> Result<()> {
                 l.confidence, l.text
             );
         }
-        // Blur over every box, read or not (what a picture without
-        // readable text is judged by).
+        // The blur a picture without readable text is judged by.
         let grey = image::imageops::grayscale(&img);
-        let all: Vec<_> = lines.iter().collect();
-        let mut hs: Vec<f64> = all.iter().map(|l| l.region.size().1 as f64).collect();
-        hs.sort_by(f64::total_cmp);
-        if let Some(&th) = hs.get(hs.len() / 2) {
-            println!(
-                "  blur over all boxes {:?} (median height {th:.0})",
-                quality::text_blur(&grey, &all, th)
-            );
-        }
+        println!(
+            "  blur if no text were read: {:.3}",
+            check::unread_blur(&grey, &lines)
+        );
         // The zone read again across its width, as `document` does when
         // the first reading is not valid.
         let boxes = zone::reread_boxes(&lines);
