@@ -71,3 +71,41 @@ fn specimen_mrz_texts_parse_and_verify() {
     eprintln!("{n} specimen MRZ texts: {formats:?}; invalid on purpose: {INVALID_ON_PURPOSE:?}");
     assert_eq!(n, 25, "labels.csv has 25 MRZ texts");
 }
+
+/// Monaco's specimen card, through the binary: greedy decoding drops the
+/// thin `I` that begins its zone and reads its state `MCO` as `MOO` on the
+/// first line (right on the second). Read again at the zone's length
+/// (`document::ctc::fixed_length`), with the state fields made to agree
+/// (`mrz` "state_codes"), all three lines come out as printed.
+#[test]
+fn monacos_zone_is_read_whole_through_the_binary() {
+    let Some(dir) = common::eval_dir("documents", "monacos_zone_is_read_whole_through_the_binary")
+    else {
+        return;
+    };
+    if !common::ocr_models_present() {
+        return;
+    }
+    let pic = dir.join("images/arg0s_mrz_docs/id_cards__Monaco.png");
+    let out = common::bin()
+        .args(["--lang", "en", "document"])
+        .arg(&pic)
+        .args(["--json", "-", "--show-number", "--today", "2026-12-02"])
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let csv = std::fs::read_to_string(dir.join("labels.csv")).expect("labels.csv");
+    let label = csv
+        .lines()
+        .find(|l| l.contains("id_cards__Monaco.png"))
+        .and_then(|l| l.rsplit(',').next())
+        .expect("Monaco's label");
+    let want: Vec<&str> = label.split('|').collect();
+    let got: Vec<&str> = v["mrz"]["lines"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|l| l.as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(got, want, "{}", v["mrz"]);
+    assert_eq!(v["mrz"]["valid"], true);
+    assert_eq!(v["mrz"]["issuing_state"], "MCO");
+}

@@ -96,21 +96,30 @@ pub fn judge_image(
     let mut assessment = check::assess(&lines, located.clone(), today, name);
     // A zone not read whole and valid is read again across its full width
     // (`zone::reread_boxes`); the second reading is kept only where its
-    // check digits and fields say it is better.
+    // check digits and fields say it is better, a reading forced to a zone
+    // length only where they all agree (`zone::rereadings`).
     let mut lines = lines;
     let mut reread_ms = 0.0;
     if !zone::is_valid(&assessment.zone) {
         let boxes = zone::reread_boxes(&lines);
         if !boxes.is_empty() {
             let t = Instant::now();
-            let again = ocr
-                .recognise(img, &boxes)
+            let steps = ocr
+                .read_steps(img, &boxes)
                 .with_context(|| format!("reading the text of {}", path.display()))?;
-            let merged = zone::with_reread(&lines, &again);
-            let second = check::assess(&merged, located, today, name);
-            if zone::score(&second.zone) < zone::score(&assessment.zone) {
-                assessment = second;
-                lines = merged;
+            let first = lines.clone();
+            let again = zone::rereadings(ocr, &boxes, &steps);
+            let candidates = std::iter::once((again.greedy, false))
+                .chain(again.fixed.into_iter().map(|f| (f, true)));
+            for (reading, must_be_valid) in candidates {
+                let merged = zone::with_reread(&first, &reading);
+                let second = check::assess(&merged, located.clone(), today, name);
+                if (!must_be_valid || zone::is_valid(&second.zone))
+                    && zone::score(&second.zone) < zone::score(&assessment.zone)
+                {
+                    assessment = second;
+                    lines = merged;
+                }
             }
             reread_ms = t.elapsed().as_secs_f64() * 1000.0;
         }

@@ -22,6 +22,10 @@ use super::date::{parse_yymmdd, Date, DateKind};
 use serde::Serialize;
 use std::fmt;
 
+/// The characters a machine-readable zone is printed in (ICAO 9303-3 4.3:
+/// upper-case letters, digits and the filler).
+pub const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<";
+
 /// The layout of a machine-readable zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum MrzFormat {
@@ -441,6 +445,72 @@ fn letters_only(g: &mut Grid, format: MrzFormat) -> Vec<Repair> {
     out
 }
 
+/// Codes ICAO 9303-3 (section 5) uses besides ISO 3166-1's: Germany's `D`,
+/// the British nationality classes, the United Nations, the EU, the
+/// organisations that issue travel documents, stateless persons and
+/// refugees, Kosovo as its documents print it, and the specimens' Utopia.
+const ICAO_STATE_CODES: [&str; 27] = [
+    "D<<", "GBD", "GBN", "GBO", "GBP", "GBS", "UNO", "UNA", "UNK", "EUE", "XBA", "XIM", "XCC",
+    "XCE", "XCO", "XEC", "XPO", "XES", "XMP", "XOM", "XDC", "XXA", "XXB", "XXC", "XXX", "RKS",
+    "UTO",
+];
+
+/// Whether `code` (three characters) names a state or organisation.
+pub fn known_state(code: &str) -> bool {
+    ICAO_STATE_CODES.contains(&code) || isocountry::CountryCode::for_alpha3(code).is_ok()
+}
+
+/// The issuing state and the nationality fields (line, start, end) of a
+/// format that has both.
+fn state_fields(format: MrzFormat) -> Option<[(usize, usize, usize); 2]> {
+    match format {
+        MrzFormat::Td1 => Some([(0, 2, 5), (1, 15, 18)]),
+        MrzFormat::FrenchId | MrzFormat::DrivingLicence => None,
+        _ => Some([(0, 2, 5), (1, 10, 13)]),
+    }
+}
+
+/// Where one of the two state fields is no known code and the other is a
+/// known code one character away from it, the unknown one was misread
+/// (Monaco's `MCO` read `MOO` in its first line, right in its second):
+/// it takes the known code. No check digit covers these fields; the list
+/// of codes and the other field are the proof. States that differ more,
+/// or both unknown (a specimen's invented state), stay as read.
+fn states_agree(g: &mut Grid, format: MrzFormat) -> Vec<Repair> {
+    let Some(fields) = state_fields(format) else {
+        return Vec::new();
+    };
+    let code = |g: &Grid, (l, s, e): (usize, usize, usize)| -> Option<String> {
+        g.get(l)
+            .and_then(|row| row.get(s..e))
+            .map(|c| c.iter().collect())
+    };
+    let (Some(a), Some(b)) = (code(g, fields[0]), code(g, fields[1])) else {
+        return Vec::new();
+    };
+    let differ: Vec<usize> = (0..3)
+        .filter(|&i| a.as_bytes()[i] != b.as_bytes()[i])
+        .collect();
+    if differ.len() != 1 || known_state(&a) == known_state(&b) {
+        return Vec::new();
+    }
+    let (from, to) = if known_state(&a) {
+        (fields[0], fields[1])
+    } else {
+        (fields[1], fields[0])
+    };
+    let i = differ[0];
+    let (read, corrected) = (g[to.0][to.1 + i], g[from.0][from.1 + i]);
+    g[to.0][to.1 + i] = corrected;
+    vec![Repair {
+        line: to.0,
+        column: to.1 + i,
+        read,
+        corrected,
+        proven_by: "state_codes",
+    }]
+}
+
 fn evaluate(g: &Grid, s: &CheckSpec) -> Check {
     let data: String = s.data.iter().map(|r| segment(g, *r)).collect();
     let computed = check_digit(&data).unwrap_or(u32::MAX);
@@ -588,6 +658,7 @@ pub fn parse(lines: &[&str], today: Date) -> Result<Mrz, MrzError> {
     // Fields of letters only (ICAO 9303-3: the state codes): a digit read
     // there is a misread letter, proven by the field's rule.
     let mut repairs = letters_only(&mut g, format);
+    repairs.extend(states_agree(&mut g, format));
     let all_specs = specs(format, &g);
     // Field checks first, the composite (which covers them) last.
     for s in &all_specs {
@@ -794,6 +865,15 @@ fn fields(format: MrzFormat, g: &Grid, specs: &[CheckSpec], today: Date) -> Mrz 
                 format!("version {}", g[0][5]),
                 text(g, (0, 16, 29)),
             ];
+            // One check digit over the whole line proves little (a line of
+            // noise passes one time in ten): the issuing state must be a
+            // real one, as every EU licence's is.
+            if !known_state(&m.issuing_state) {
+                problems.push(format!(
+                    "issuing state `{}` is no known state code",
+                    m.issuing_state
+                ));
+            }
         }
     }
     m.optional_data.retain(|s| !s.is_empty());
@@ -1044,6 +1124,67 @@ mod tests {
         let m = parse(&["D1NLD15094962111659VW87Z78NB85"], today()).expect("parses");
         assert!(!m.valid());
         assert_eq!(m.checks[0].computed, 4);
+    }
+
+    #[test]
+    fn an_unknown_state_code_takes_the_known_one_a_letter_away() {
+        // Monaco's specimen: `MCO` read `MOO` in the first line only.
+        let lines = [
+            "I<MOO029067<<<0<<<<<<<<<<<<<<<",
+            "9901018F0903248MCO<<<<<<<<<<<0",
+            "SPECIMEN<<SPECIMEN<<<<<<<<<<<<",
+        ];
+        let m = parse(&lines, today()).expect("parses");
+        assert_eq!(m.issuing_state, "MCO");
+        assert_eq!(m.lines[0], "I<MCO029067<<<0<<<<<<<<<<<<<<<");
+        assert_eq!(
+            m.repairs
+                .iter()
+                .map(|r| (r.line, r.column, r.read, r.corrected, r.proven_by))
+                .collect::<Vec<_>>(),
+            [(0, 3, 'O', 'C', "state_codes")]
+        );
+        // Two invented states (a specimen's) stay as read, and so do two
+        // real ones a letter apart (France and the Faroe Islands).
+        let invented = parse(
+            &[
+                "I<ASU029067<<<0<<<<<<<<<<<<<<<",
+                "9901018F0903248ASV<<<<<<<<<<<0",
+                lines[2],
+            ],
+            today(),
+        )
+        .expect("parses");
+        assert_eq!(
+            (
+                invented.issuing_state.as_str(),
+                invented.nationality.as_deref()
+            ),
+            ("ASU", Some("ASV"))
+        );
+        assert!(invented.repairs.is_empty());
+        let real = parse(
+            &[
+                "I<FRA029067<<<0<<<<<<<<<<<<<<<",
+                "9901018F0903248FRO<<<<<<<<<<<0",
+                lines[2],
+            ],
+            today(),
+        )
+        .expect("parses");
+        assert_eq!(real.nationality.as_deref(), Some("FRO"));
+        assert!(real.repairs.is_empty());
+        assert!(known_state("D<<") && known_state("UTO") && !known_state("MOO"));
+    }
+
+    #[test]
+    fn a_licence_line_of_no_known_state_is_not_valid_whatever_its_check_digit() {
+        let body = "D1QJX15094962111659VW87Z78NB8";
+        let digit = check_digit(body).expect("digit");
+        let m = parse(&[format!("{body}{digit}").as_str()], today()).expect("parses");
+        assert!(m.checks.iter().all(|c| c.valid), "{:?}", m.checks);
+        assert!(!m.valid());
+        assert!(m.problems[0].contains("QJX"), "{:?}", m.problems);
     }
 
     #[test]

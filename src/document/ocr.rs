@@ -13,6 +13,7 @@
 //! RapidOCR setting it copies. The networks were trained on BGR input, so
 //! channels are fed in that order.
 
+use super::ctc::{self, Steps};
 use anyhow::{bail, Context, Result};
 use fastconv::net::Net;
 use image::{imageops, RgbImage};
@@ -173,24 +174,67 @@ impl Ocr {
 
     /// The text of each region.
     pub fn recognise(&mut self, img: &RgbImage, boxes: &[TextBox]) -> Result<Vec<TextLine>> {
-        let mut lines = Vec::with_capacity(boxes.len());
-        for b in boxes {
-            let crop = crop_region(img, b);
-            let (text, confidence) = self.read_crop(&crop)?;
-            lines.push(TextLine {
-                region: b.clone(),
-                text,
-                confidence,
-            });
+        let read = self.read_steps(img, boxes)?;
+        Ok(boxes
+            .iter()
+            .zip(&read)
+            .map(|(b, steps)| self.greedy_line(b, steps))
+            .collect())
+    }
+
+    /// The recogniser's per-step class probabilities for each region (for
+    /// decoding more than one way: [`Ocr::line_of_length`]).
+    pub fn read_steps(&mut self, img: &RgbImage, boxes: &[TextBox]) -> Result<Vec<Steps>> {
+        boxes
+            .iter()
+            .map(|b| self.crop_steps(&crop_region(img, b)))
+            .collect()
+    }
+
+    /// The line of `steps` as greedy decoding reads it.
+    pub fn greedy_line(&self, region: &TextBox, steps: &Steps) -> TextLine {
+        let (text, confidence) = ctc::greedy(steps, &self.chars);
+        TextLine {
+            region: region.clone(),
+            text,
+            confidence,
         }
-        Ok(lines)
+    }
+
+    /// The most probable reading of `steps` with exactly `len` characters of
+    /// `alphabet` (upper case; lower case and `also`'s shapes read as their
+    /// character), or `None` when the line is too short for it.
+    pub fn line_of_length(
+        &self,
+        region: &TextBox,
+        steps: &Steps,
+        alphabet: &str,
+        also: &[(char, &str)],
+        len: usize,
+    ) -> Option<TextLine> {
+        let symbols = ctc::symbol_classes(alphabet, &self.chars, also);
+        ctc::fixed_length(steps, &symbols, len).map(|(text, confidence)| TextLine {
+            region: region.clone(),
+            text,
+            confidence,
+        })
     }
 
     /// The text of one upright line picture.
     pub fn read_crop(&mut self, crop: &RgbImage) -> Result<(String, f32)> {
+        let steps = self.crop_steps(crop)?;
+        Ok(ctc::greedy(&steps, &self.chars))
+    }
+
+    /// The recogniser's output for one upright line picture.
+    fn crop_steps(&mut self, crop: &RgbImage) -> Result<Steps> {
+        let classes = self.chars.len();
         let (cw, ch) = crop.dimensions();
         if cw == 0 || ch == 0 {
-            return Ok((String::new(), 0.0));
+            return Ok(Steps {
+                probs: Vec::new(),
+                classes,
+            });
         }
         let want =
             ((REC_HEIGHT as f32 * cw as f32 / ch as f32).ceil() as u32).clamp(1, REC_MAX_WIDTH);
@@ -213,9 +257,11 @@ impl Ocr {
             fill_bgr_into(x, &line, width as usize);
         })?;
         let steps = (width / 8) as usize;
-        let classes = self.chars.len();
-        let out = net.run_expect(&[steps * classes], "text recogniser")?;
-        Ok(ctc_greedy(&out[0], classes, &self.chars))
+        let mut out = net.run_expect(&[steps * classes], "text recogniser")?;
+        Ok(Steps {
+            probs: out.pop().unwrap_or_default(),
+            classes,
+        })
     }
 }
 
@@ -535,30 +581,6 @@ pub fn crop_region(img: &RgbImage, b: &TextBox) -> RgbImage {
     }
 }
 
-/// CTC greedy decoding: the best class per step, repeats merged, blanks
-/// dropped; confidence is the mean best probability of the kept steps.
-pub fn ctc_greedy(probs: &[f32], classes: usize, chars: &[String]) -> (String, f32) {
-    let mut text = String::new();
-    let (mut sum, mut n) = (0.0f32, 0usize);
-    let mut prev = usize::MAX;
-    for step in probs.chunks_exact(classes) {
-        let (best, p) =
-            step.iter().enumerate().fold(
-                (0usize, f32::MIN),
-                |acc, (i, &v)| if v > acc.1 { (i, v) } else { acc },
-            );
-        if best != 0 && best != prev {
-            if let Some(c) = chars.get(best) {
-                text.push_str(c);
-                sum += p;
-                n += 1;
-            }
-        }
-        prev = best;
-    }
-    (text, if n == 0 { 0.0 } else { sum / n as f32 })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -609,22 +631,6 @@ mod tests {
             }
         }
         assert!(boxes_from_map(&prob, w, h).is_empty());
-    }
-
-    #[test]
-    fn ctc_merges_repeats_and_drops_blanks() {
-        let chars: Vec<String> = ["", "A", "B", " "].iter().map(|s| s.to_string()).collect();
-        // Steps: A A blank A B B blank
-        let seq = [1, 1, 0, 1, 2, 2, 0];
-        let mut probs = Vec::new();
-        for &c in &seq {
-            let mut step = vec![0.0f32; 4];
-            step[c] = 0.8;
-            probs.extend(step);
-        }
-        let (text, conf) = ctc_greedy(&probs, 4, &chars);
-        assert_eq!(text, "AAB");
-        assert!((conf - 0.8).abs() < 1e-6);
     }
 
     #[test]

@@ -8,9 +8,10 @@
 //! few characters off its length gets its longest filler run evened out,
 //! and the check digits then say whether the result is right.
 
+use super::ctc::Steps;
 use super::date::Date;
 use super::mrz::{self, Mrz};
-use super::ocr::TextLine;
+use super::ocr::{Ocr, TextBox, TextLine};
 
 /// MRZ line lengths (ICAO 9303: TD1 30, TD2 and MRV-B 36, TD3 and MRV-A 44).
 pub const MRZ_LENGTHS: [usize; 3] = [30, 36, 44];
@@ -56,13 +57,13 @@ pub enum Zone {
 pub fn mrz_chars(text: &str) -> Option<String> {
     let t: String = text
         .chars()
-        .map(|c| match c {
-            '《' | '〈' | '‹' | '＜' | 'く' => '<',
-            c => c,
-        })
+        .map(|c| if FILLER_SHAPES.contains(&c) { '<' } else { c })
         .collect();
     mrz::normalize_line(&t)
 }
+
+/// The recogniser's dictionary's shapes read as the filler `<`.
+pub const FILLER_SHAPES: [char; 5] = ['《', '〈', '‹', '＜', 'く'];
 
 /// One row of text: its boxes joined left to right, the centre height and
 /// the height of its first box, and its extent left to right.
@@ -299,7 +300,7 @@ const REREAD_MAX_PITCHES: f32 = 1.5;
 /// after `HAPPY<<`), the recogniser then sees all of it. Empty without an
 /// MRZ-like row. Upright boxes: an MRZ is read on a document that is not
 /// turned far (more than that is `tilted`).
-pub fn reread_boxes(lines: &[TextLine]) -> Vec<super::ocr::TextBox> {
+pub fn reread_boxes(lines: &[TextLine]) -> Vec<TextBox> {
     let all = rows(lines);
     let like: Vec<usize> = (0..all.len())
         .filter(|&i| mrz_chars(&all[i].text).is_some_and(|t| mrz_like(&t)))
@@ -377,6 +378,45 @@ pub fn reread_boxes(lines: &[TextLine]) -> Vec<super::ocr::TextBox> {
             }
         })
         .collect()
+}
+
+/// The re-read lines decoded each way worth trying.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rereadings {
+    /// As the recogniser reads them (greedy decoding).
+    pub greedy: Vec<TextLine>,
+    /// At each zone length in turn, every line exactly that many characters
+    /// of [`mrz::ALPHABET`] ([`super::ctc::fixed_length`]).
+    pub fixed: Vec<Vec<TextLine>>,
+}
+
+/// The re-read lines (`boxes`, whose recogniser output is `steps`) as the
+/// recogniser reads them, and at each zone length: a zone's lines are all
+/// of one length, and greedy decoding drops a character where two equal
+/// ones run together (`<<`, `11`) or a thin one fades (Monaco's `I<MCO`
+/// read `<M00`). A reading forced to a length can also invent a character
+/// where the line has room for one, so it is believed only when every
+/// check digit and field then agrees ([`is_valid`]; `cmd::document`).
+pub fn rereadings(ocr: &Ocr, boxes: &[TextBox], steps: &[Steps]) -> Rereadings {
+    let shapes: Vec<String> = FILLER_SHAPES.iter().map(|c| c.to_string()).collect();
+    let also: Vec<(char, &str)> = shapes.iter().map(|s| ('<', s.as_str())).collect();
+    let greedy = boxes
+        .iter()
+        .zip(steps)
+        .map(|(b, s)| ocr.greedy_line(b, s))
+        .collect();
+    let fixed = MRZ_LENGTHS
+        .iter()
+        .map(|&len| {
+            boxes
+                .iter()
+                .zip(steps)
+                .filter_map(|(b, s)| ocr.line_of_length(b, s, mrz::ALPHABET, &also, len))
+                .collect::<Vec<_>>()
+        })
+        .filter(|lines| !lines.is_empty())
+        .collect();
+    Rereadings { greedy, fixed }
 }
 
 /// `lines` with every line whose centre lies in one of the re-read lines'

@@ -32,12 +32,19 @@ fn main() -> Result<()> {
         // The zone read again across its width, as `document` does when
         // the first reading is not valid.
         let boxes = zone::reread_boxes(&lines);
-        for l in ocr.recognise(&img, &boxes)? {
-            let (cx, cy) = l.region.centre();
-            println!(
-                "  again y {cy:6.1} x {cx:6.1} conf {:.2} {:?}",
-                l.confidence, l.text
-            );
+        let steps = ocr.read_steps(&img, &boxes)?;
+        let again = zone::rereadings(&ocr, &boxes, &steps);
+        for (k, again) in std::iter::once(&again.greedy)
+            .chain(&again.fixed)
+            .enumerate()
+        {
+            for l in again {
+                let (cx, cy) = l.region.centre();
+                println!(
+                    "  again {k} y {cy:6.1} x {cx:6.1} conf {:.2} {:?}",
+                    l.confidence, l.text
+                );
+            }
         }
     }
     Ok(())
