@@ -27,21 +27,38 @@ fi
 cargo build --release --quiet
 bin="${CARGO_TARGET_DIR:-target}/release/liveness-coach"
 
+# Each clip is timed ROUNDS times (default 3), the two programs taking
+# turns, because this machine's speed drifts by 10-30% within minutes for
+# both of them: the ratio of the medians is the figure to quote, each
+# round's ratio is printed beside it.
+rounds="${ROUNDS:-3}"
+
 echo "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
 for clip in "$@"; do
   echo
   echo "== $clip"
-  ours=$("$bin" bench "$clip" --no-draw)
-  echo "$ours"
   drawn=$("$bin" bench "$clip" | awk '$1 == "after-decode" { print $2 }')
-  mp=$("$venv/bin/python" scripts/mediapipe-timing.py "$clip" --json 2>/dev/null | tail -1)
-  echo "mediapipe: $mp"
-  ours_mean=$(echo "$ours" | awk '$1 == "after-decode" { print $2 }')
-  mp_mean=$(echo "$mp" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mean_ms"])')
-  python3 - "$ours_mean" "$drawn" "$mp_mean" <<'PY'
-import sys
-ours, drawn, mp = map(float, sys.argv[1:])
-print(f"ratio: liveness-coach analysis {ours:.2f} ms / MediaPipe FaceMesh {mp:.2f} ms = {ours / mp:.2f}"
-      f" (with drawing: {drawn:.2f} ms, {drawn / mp:.2f})")
+  ours_all=""
+  mp_all=""
+  for round in $(seq 1 "$rounds"); do
+    ours=$("$bin" bench "$clip" --no-draw)
+    mp=$("$venv/bin/python" scripts/mediapipe-timing.py "$clip" --json 2>/dev/null | tail -1)
+    if [ "$round" -eq "$rounds" ]; then
+      echo "$ours"
+      echo "mediapipe: $mp"
+    fi
+    ours_all="$ours_all $(echo "$ours" | awk '$1 == "after-decode" { print $2 }')"
+    mp_all="$mp_all $(echo "$mp" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mean_ms"])')"
+  done
+  python3 - "$drawn" "$ours_all" "$mp_all" <<'PY'
+import statistics, sys
+drawn = float(sys.argv[1])
+ours = [float(v) for v in sys.argv[2].split()]
+mp = [float(v) for v in sys.argv[3].split()]
+rounds = ", ".join(f"{o:.2f}/{m:.2f} = {o / m:.2f}" for o, m in zip(ours, mp))
+o, m = statistics.median(ours), statistics.median(mp)
+print(f"rounds (ours/MediaPipe ms): {rounds}")
+print(f"ratio: liveness-coach analysis {o:.2f} ms / MediaPipe FaceMesh {m:.2f} ms = {o / m:.2f}"
+      f" (medians of {len(ours)} rounds; with drawing: {drawn:.2f} ms, {drawn / m:.2f})")
 PY
 done

@@ -86,6 +86,12 @@ impl Analyzer {
         self.perception.set_iris_rerun_change(change);
     }
 
+    /// How many frames the iris model keeps running after a change
+    /// (`vision::iris_gate::KEEP_ON_FRAMES`). For measuring the gate.
+    pub fn set_iris_keep_on(&mut self, frames: u32) {
+        self.perception.set_iris_keep_on(frames);
+    }
+
     /// Processes one frame: returns its measures and any events that ended.
     pub fn step(
         &mut self,

@@ -14,17 +14,21 @@ use super::iris::EyeLandmarks;
 
 /// Rerun when either eye's mesh openness differs from its value at the last
 /// iris run by more than this fraction. Chosen on zju-dev (docs/speed.md):
-/// at 0.03 (with [`KEEP_ON_FRAMES`]) blink detection finds exactly what it
-/// finds with the iris model on every frame (F1 0.997) while running it on
-/// 61% of these blink-dense clips' frames; 0.05 drops F1 to 0.993, 0.08 to 0.983.
+/// at 0.03 (then with 4 frames kept on) blink detection found exactly what
+/// it finds with the iris model on every frame (F1 0.997); 0.05 dropped F1
+/// to 0.993, 0.08 to 0.983.
 pub const RERUN_CHANGE: f32 = 0.03;
 
 /// Rerun at least this often (frames), so the carried eyelids never drift far.
 pub const MAX_AGE_FRAMES: u32 = 15;
 
-/// After a change, keep running on this many more frames: a blink lasts
-/// 4-10 frames at 30 fps, and its deepest frames must all be measured.
-pub const KEEP_ON_FRAMES: u32 = 4;
+/// After a change, keep running on this many more frames: the first frame
+/// after a movement of the eyelids, where the mesh's openness may settle a
+/// frame after the eyelid does. Chosen on zju-dev (docs/speed.md,
+/// `eval_blinks --iris-keep-on K`): 0, 1, 3 and 4 frames all find the same
+/// blinks (F1 0.997 at 30 fps, 0.990 at 15 fps), the model running on 30%,
+/// 42%, 56% and 61% of the frames; 1 keeps a frame of margin.
+pub const KEEP_ON_FRAMES: u32 = 1;
 
 /// What the last iris run saw.
 #[derive(Clone, Debug)]
@@ -57,10 +61,11 @@ pub enum Need {
 }
 
 impl Need {
-    /// Runs still due after a run made for this reason.
-    pub fn keep_on_after(self, memo: Option<&IrisMemo>) -> u32 {
+    /// Runs still due after a run made for this reason, `keep_on` after a
+    /// change ([`KEEP_ON_FRAMES`]).
+    pub fn keep_on_after(self, memo: Option<&IrisMemo>, keep_on: u32) -> u32 {
         match self {
-            Need::Changed => KEEP_ON_FRAMES,
+            Need::Changed => keep_on,
             Need::KeepOn => memo.map_or(0, |m| m.keep_on.saturating_sub(1)),
             _ => 0,
         }
@@ -157,12 +162,12 @@ mod tests {
         assert_eq!(needed(Some(&old), Some((0.30, 0.28)), 0.05), Need::Old);
         // After a change, the next KEEP_ON_FRAMES frames run too, then it stops.
         let mut memo = IrisMemo {
-            keep_on: Need::Changed.keep_on_after(Some(&m)),
+            keep_on: Need::Changed.keep_on_after(Some(&m), KEEP_ON_FRAMES),
             ..m
         };
         let mut runs = 0;
         while needed(Some(&memo), Some((0.30, 0.28)), 0.05) == Need::KeepOn {
-            memo.keep_on = Need::KeepOn.keep_on_after(Some(&memo));
+            memo.keep_on = Need::KeepOn.keep_on_after(Some(&memo), KEEP_ON_FRAMES);
             runs += 1;
         }
         assert_eq!(runs, KEEP_ON_FRAMES);

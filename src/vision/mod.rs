@@ -151,6 +151,8 @@ pub struct Perception {
     iris_memo: Option<iris_gate::IrisMemo>,
     /// Allowed change of mesh eye openness before the iris model reruns.
     iris_rerun_change: f32,
+    /// Frames the iris model keeps running after a change.
+    iris_keep_on: u32,
     hand: hand::HandLooker,
     /// The last look for hands: when (frame time), whether a face was
     /// there, and the hands found.
@@ -243,6 +245,7 @@ impl Perception {
             unconfirmed: false,
             iris_memo: None,
             iris_rerun_change: iris_gate::RERUN_CHANGE,
+            iris_keep_on: iris_gate::KEEP_ON_FRAMES,
             cover: CoverNet::new(&files.cover, &files.cover_heads)?,
             cover_memo: None,
             hand: hand::HandLooker::new(hand::HandModel::new(&files.palm, &files.hand)?, true)?,
@@ -256,6 +259,12 @@ impl Perception {
     /// reruns (0: on every frame). For measuring the gate.
     pub fn set_iris_rerun_change(&mut self, change: f32) {
         self.iris_rerun_change = change.max(0.0);
+    }
+
+    /// How many frames the iris model keeps running after a change
+    /// ([`iris_gate::KEEP_ON_FRAMES`]). For measuring the gate.
+    pub fn set_iris_keep_on(&mut self, frames: u32) {
+        self.iris_keep_on = frames;
     }
 
     /// Forgets the tracked face (a new clip, or a jump in the stream).
@@ -439,7 +448,8 @@ impl Perception {
                     }
                     _ => {
                         out.iris_ran = true;
-                        let keep_on = need.keep_on_after(self.iris_memo.as_ref());
+                        let keep_on =
+                            need.keep_on_after(self.iris_memo.as_ref(), self.iris_keep_on);
                         let eyes = iris.run(frame, corners, obs)?;
                         self.iris_memo = eyes.clone().zip(mesh_open).map(|(eyes, mesh_open)| {
                             iris_gate::IrisMemo {

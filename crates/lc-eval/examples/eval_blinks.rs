@@ -1,6 +1,6 @@
 //! Blink precision / recall / F1 on the ZJU eyeblink clips, per condition.
 //!
-//! `cargo run --release -p lc-eval --example eval_blinks -- ../shared/eval/zju-dev [--eyes mesh|iris] [--save DIR | --replay DIR]`
+//! `cargo run --release -p lc-eval --example eval_blinks -- ../shared/eval/zju-dev [--eyes mesh|iris] [--iris-gate G] [--iris-keep-on K] [--save DIR | --replay DIR]`
 //!
 //! Runs `analyze` on every clip (or replays saved analyses with `--replay`,
 //! which re-runs only the event detectors), matches predicted blinks to the
@@ -57,6 +57,8 @@ fn main() -> Result<()> {
     // Allowed change of mesh eye openness before the iris model reruns
     // (vision::iris_gate; 0 = every frame).
     let gate: Option<f32> = flag("--iris-gate").and_then(|v| v.parse().ok());
+    // Frames the iris model keeps running after a change (KEEP_ON_FRAMES).
+    let keep_on: Option<u32> = flag("--iris-keep-on").and_then(|v| v.parse().ok());
     let mut iris_runs = IrisRuns::default();
     let replay = flag("--replay").map(PathBuf::from);
     let every: u64 = flag("--every")
@@ -94,6 +96,9 @@ fn main() -> Result<()> {
                 )?;
                 if let Some(g) = gate {
                     a.set_iris_rerun_change(g);
+                }
+                if let Some(k) = keep_on {
+                    a.set_iris_keep_on(k);
                 }
                 let clip = analyze_source(src.as_mut(), &mut a, &mut iris_runs, |_| {})?;
                 iris_runs.frames += clip.frames.iter().filter(|f| f.face).count() as u64;
@@ -134,10 +139,11 @@ fn main() -> Result<()> {
     }
     if iris_runs.frames > 0 {
         println!(
-            "iris model ran on {:.1}% of {} frames with a face (gate {:?})",
+            "iris model ran on {:.1}% of {} frames with a face (gate {:?}, keep on {})",
             100.0 * iris_runs.eyes as f64 / iris_runs.frames as f64,
             iris_runs.frames,
-            gate.unwrap_or(liveness_coach::vision::iris_gate::RERUN_CHANGE)
+            gate.unwrap_or(liveness_coach::vision::iris_gate::RERUN_CHANGE),
+            keep_on.unwrap_or(liveness_coach::vision::iris_gate::KEEP_ON_FRAMES)
         );
     }
     println!(
