@@ -175,3 +175,30 @@ fn a_dark_room_is_too_dark() {
     let (v, _) = judged("dark", &scene);
     assert!(issue_codes(&v).iter().any(|c| c == "too_dark"), "{v}");
 }
+
+/// Lines are read on two threads where there are two cores: each line's
+/// reading (the recogniser's output, step by step) is the same as on one.
+#[test]
+fn reading_on_two_threads_reads_what_one_thread_reads() {
+    if !ocr_models_present() {
+        return;
+    }
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        eprintln!("skipped: one core here, so the OCR reads on one thread only");
+        return;
+    }
+    let (doc, table) = specimen_and_table();
+    let pic = compose(&doc, &table, &base()).picture;
+    let mut two = liveness_coach::cmd::document::load_ocr(None).expect("ocr");
+    let mut one = liveness_coach::cmd::document::load_ocr(None)
+        .expect("ocr")
+        .on_one_thread();
+    let boxes = one.detect(&pic).expect("detect");
+    assert!(boxes.len() >= 5, "{} boxes", boxes.len());
+    let a = two.read_steps(&pic, &boxes).expect("read");
+    let b = one.read_steps(&pic, &boxes).expect("read");
+    assert_eq!(a.len(), boxes.len());
+    assert!(a == b, "the two ways differ");
+    let lines = two.recognise(&pic, &boxes).expect("recognise");
+    assert!(lines.iter().any(|l| l.text.contains("UTO")), "{lines:?}");
+}

@@ -107,14 +107,24 @@ pub struct TextLine {
 }
 
 /// The two networks (planned lazily, one plan per input shape) and the
-/// dictionary.
+/// dictionary. Lines are recognised on two threads where there are two
+/// cores: a picture's 20-60 lines are independent recogniser runs, which
+/// take two thirds of a picture's time on one core (docs/documents.md).
 pub struct Ocr {
     detector: Vec<u8>,
-    recogniser: Vec<u8>,
     /// Index 0 is the CTC blank; the dictionary follows; the last is a space.
     chars: Vec<String>,
     det_nets: HashMap<(u32, u32), Net>,
-    rec_nets: HashMap<u32, Net>,
+    rec: Recogniser,
+    /// A second recogniser for a second thread; `None` on one core.
+    helper: Option<Recogniser>,
+}
+
+/// The text recogniser, planned lazily for each input width.
+struct Recogniser {
+    bytes: Vec<u8>,
+    classes: usize,
+    nets: HashMap<u32, Net>,
 }
 
 impl Ocr {
@@ -125,13 +135,26 @@ impl Ocr {
         if chars.len() < 3 {
             bail!("the OCR dictionary is empty");
         }
+        let recogniser = || Recogniser {
+            bytes: models.recogniser.to_vec(),
+            classes: chars.len(),
+            nets: HashMap::new(),
+        };
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Ok(Ocr {
             detector: models.detector.to_vec(),
-            recogniser: models.recogniser.to_vec(),
-            chars,
+            rec: recogniser(),
+            helper: (cores > 1).then(recogniser),
             det_nets: HashMap::new(),
-            rec_nets: HashMap::new(),
+            chars,
         })
+    }
+
+    /// The same engine reading every line on the calling thread (for
+    /// measuring, and for comparing the two ways: the readings are equal).
+    pub fn on_one_thread(mut self) -> Ocr {
+        self.helper = None;
+        self
     }
 
     /// Every text region of `img`, top to bottom, then left to right.
@@ -185,9 +208,52 @@ impl Ocr {
     /// The recogniser's per-step class probabilities for each region (for
     /// decoding more than one way: [`Ocr::line_of_length`]).
     pub fn read_steps(&mut self, img: &RgbImage, boxes: &[TextBox]) -> Result<Vec<Steps>> {
-        boxes
+        let crops: Vec<RgbImage> = boxes.iter().map(|b| crop_region(img, b)).collect();
+        let Some(helper) = self.helper.as_mut().filter(|_| crops.len() > 1) else {
+            return crops.iter().map(|c| self.rec.steps(c)).collect();
+        };
+        // Two shares of about equal work (a run's cost grows with the
+        // line's width), each line's result the same whichever thread
+        // reads it.
+        let mut share = vec![false; crops.len()];
+        let (mut here, mut there) = (0.0f32, 0.0f32);
+        for (i, c) in crops.iter().enumerate() {
+            let work = c.width() as f32 / c.height().max(1) as f32 + 1.0;
+            if there < here {
+                share[i] = true;
+                there += work;
+            } else {
+                here += work;
+            }
+        }
+        let pick = |mine: bool| -> Vec<&RgbImage> {
+            crops
+                .iter()
+                .zip(&share)
+                .filter(|(_, &s)| s == mine)
+                .map(|(c, _)| c)
+                .collect()
+        };
+        let (ours, theirs) = (pick(false), pick(true));
+        let rec = &mut self.rec;
+        let (ours, theirs) = std::thread::scope(|scope| {
+            let other = scope.spawn(move || {
+                theirs
+                    .into_iter()
+                    .map(|c| helper.steps(c))
+                    .collect::<Result<Vec<_>>>()
+            });
+            let ours: Result<Vec<Steps>> = ours.into_iter().map(|c| rec.steps(c)).collect();
+            let theirs = other
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the OCR's second thread stopped")));
+            (ours, theirs)
+        });
+        let (mut ours, mut theirs) = (ours?.into_iter(), theirs?.into_iter());
+        share
             .iter()
-            .map(|b| self.crop_steps(&crop_region(img, b)))
+            .map(|&s| if s { theirs.next() } else { ours.next() })
+            .map(|r| r.ok_or_else(|| anyhow::anyhow!("the OCR lost a line")))
             .collect()
     }
 
@@ -222,13 +288,15 @@ impl Ocr {
 
     /// The text of one upright line picture.
     pub fn read_crop(&mut self, crop: &RgbImage) -> Result<(String, f32)> {
-        let steps = self.crop_steps(crop)?;
+        let steps = self.rec.steps(crop)?;
         Ok(ctc::greedy(&steps, &self.chars))
     }
+}
 
+impl Recogniser {
     /// The recogniser's output for one upright line picture.
-    fn crop_steps(&mut self, crop: &RgbImage) -> Result<Steps> {
-        let classes = self.chars.len();
+    fn steps(&mut self, crop: &RgbImage) -> Result<Steps> {
+        let classes = self.classes;
         let (cw, ch) = crop.dimensions();
         if cw == 0 || ch == 0 {
             return Ok(Steps {
@@ -241,11 +309,11 @@ impl Ocr {
         let width = want.div_ceil(REC_WIDTH_STEP).max(1) * REC_WIDTH_STEP;
         let width = width.max(REC_MIN_WIDTH);
         let line = imageops::resize(crop, want, REC_HEIGHT, imageops::FilterType::Triangle);
-        let net = match self.rec_nets.entry(width) {
+        let net = match self.nets.entry(width) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => e.insert(
                 Net::load(
-                    &self.recogniser,
+                    &self.bytes,
                     [1, 3, REC_HEIGHT as usize, width as usize],
                     "text recogniser",
                 )
