@@ -182,10 +182,14 @@ pub const COVER_EVERY_S: f64 = 0.2;
 /// photo.
 pub const HAND_EVERY_S: f64 = 1.0;
 /// A look on the hand worker is taken this many frames after its frame
-/// (at 30 fps, 0.13 s): a look costs about 16 ms here, the frames between
-/// take about 4 ms each of this thread's time, so the result is nearly
-/// always ready and this thread seldom waits (docs/speed.md).
-pub const HAND_LAG_FRAMES: u64 = 4;
+/// (at 30 fps, 0.27 s; the hints then need `hints::hysteresis::ON_AFTER_S`
+/// more): a look costs about 16 ms here, 26 ms or more when a palm is found
+/// and its landmarks run, while it shares the second core with the iris
+/// worker. At 4 frames this thread waited for it on two of the zju clip's
+/// four looks (2.6 and 22 ms: `hands` 0.34 ms a frame); at 8 the stage is
+/// 0.15-0.19 ms there, 0.05 on the webcam clip, most of it the stream's first
+/// look, which runs at once (docs/speed.md).
+pub const HAND_LAG_FRAMES: u64 = 8;
 /// ...and while a hand was seen: four times a second, so a hand moving
 /// over the face is followed within the hints' half second
 /// (`hints::hysteresis::ON_AFTER_S`).
