@@ -6,7 +6,7 @@
 //! hints' thresholds are set from these measures on labelled footage.
 
 use crate::frame::Frame;
-use crate::vision::roi::inside;
+use crate::vision::roi::{inside_row, row_crossings};
 
 /// The face outline in the 468-point mesh (MediaPipe's face oval), in order.
 pub const FACE_OVAL: [usize; 36] = [
@@ -85,12 +85,14 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<Lighting> {
     let mut rgb = [0.0f64; 3];
     let (mut left, mut nl, mut right, mut nr) = (0.0f64, 0usize, 0.0f64, 0usize);
     let mut y = y0;
+    let mut row = Vec::with_capacity(poly.len());
     while y <= y1 {
+        row_crossings(&poly, y, &mut row);
         let mut x = x0;
         while x <= x1 {
             let on_frame =
                 x >= 0.0 && y >= 0.0 && x < frame.width as f32 && y < frame.height as f32;
-            if on_frame && inside(&poly, [x, y]) {
+            if on_frame && inside_row(&row, x) {
                 let px = frame.pixel(x as i64, y as i64);
                 let l = 0.299 * px[0] as f32 + 0.587 * px[1] as f32 + 0.114 * px[2] as f32;
                 sum += l as f64;

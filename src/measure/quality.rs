@@ -19,7 +19,7 @@
 
 use crate::frame::Frame;
 use crate::measure::lighting::FACE_OVAL;
-use crate::vision::roi::inside;
+use crate::vision::roi::{inside_row, row_crossings};
 
 /// Outer eye corners in the 468-point mesh (person's right, left).
 pub const EYE_CORNERS: (usize, usize) = (33, 263);
@@ -140,15 +140,18 @@ pub fn measure(frame: &Frame, landmarks: &[[f32; 3]]) -> Option<QualityMeasures>
     let (mut fine_h, mut coarse_h, mut fine_v, mut coarse_v) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     let l = |x: i64, y: i64| frame.luma(x, y);
     let mut y = y0;
+    let (mut row, mut below) = (
+        Vec::with_capacity(poly.len()),
+        Vec::with_capacity(poly.len()),
+    );
     while y <= y1 && n < MAX_SAMPLES {
+        row_crossings(&poly, y, &mut row);
+        row_crossings(&poly, y + reach as f32, &mut below);
         let mut x = x0;
         while x <= x1 && n < MAX_SAMPLES {
             // The whole stencil inside the face: a bright background next
             // to the outline (backlight) is an edge, not detail.
-            if inside(&poly, [x, y])
-                && inside(&poly, [x + reach as f32, y])
-                && inside(&poly, [x, y + reach as f32])
-            {
+            if inside_row(&row, x) && inside_row(&row, x + reach as f32) && inside_row(&below, x) {
                 let (xi, yi) = (x as i64, y as i64);
                 let c = l(xi, yi);
                 sum += c as f64;

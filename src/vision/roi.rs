@@ -69,6 +69,28 @@ pub fn inside(poly: &[[f32; 2]], p: [f32; 2]) -> bool {
     c
 }
 
+/// Where the edges of `poly` cross the row at height `y`, for many
+/// [`inside`] tests along one row ([`inside_row`]): the same crossings,
+/// computed once per row, with the same arithmetic (so the same answers).
+pub fn row_crossings(poly: &[[f32; 2]], y: f32, out: &mut Vec<f32>) {
+    out.clear();
+    let Some(&last) = poly.last() else {
+        return;
+    };
+    let mut b = last;
+    for &a in poly {
+        if (a[1] > y) != (b[1] > y) {
+            out.push((b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]);
+        }
+        b = a;
+    }
+}
+
+/// [`inside`] for a point at `x` on the row whose [`row_crossings`] these are.
+pub fn inside_row(crossings: &[f32], x: f32) -> bool {
+    crossings.iter().filter(|&&c| x < c).count() % 2 == 1
+}
+
 /// The axis-aligned bounds (x0, y0, x1, y1) of `points`; `None` when empty.
 pub fn bounds(points: impl Iterator<Item = [f32; 2]>) -> Option<[f32; 4]> {
     let b = points.fold([f32::MAX, f32::MAX, f32::MIN, f32::MIN], |b, [x, y]| {
@@ -103,6 +125,34 @@ pub fn angle_of(a: [f32; 2], b: [f32; 2]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_crossings_answer_as_inside_does() {
+        // A concave, slanted polygon and points on a fine grid, on its
+        // vertices' heights too.
+        let poly = [
+            [10.0, 5.0],
+            [60.0, 12.5],
+            [35.0, 30.0],
+            [70.0, 55.0],
+            [12.0, 48.0],
+            [25.0, 30.0],
+        ];
+        let mut row = Vec::new();
+        let mut inside_n = 0;
+        for yi in 0..130 {
+            let y = yi as f32 * 0.5;
+            row_crossings(&poly, y, &mut row);
+            for xi in 0..160 {
+                let x = xi as f32 * 0.5 + 0.25;
+                assert_eq!(inside_row(&row, x), inside(&poly, [x, y]), "({x}, {y})");
+                inside_n += usize::from(inside(&poly, [x, y]));
+            }
+        }
+        assert!(inside_n > 1000, "{inside_n}");
+        row_crossings(&[], 3.0, &mut row);
+        assert!(!inside_row(&row, 1.0));
+    }
 
     #[test]
     fn to_frame_and_back() {
