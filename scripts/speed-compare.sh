@@ -27,11 +27,11 @@ fi
 cargo build --release --quiet
 bin="${CARGO_TARGET_DIR:-target}/release/liveness-coach"
 
-# Each clip is timed ROUNDS times (default 3), the two programs taking
+# Each clip is timed ROUNDS times (default 5), the two programs taking
 # turns, because this machine's speed drifts by 10-30% within minutes for
 # both of them: the ratio of the medians is the figure to quote, each
 # round's ratio is printed beside it.
-rounds="${ROUNDS:-3}"
+rounds="${ROUNDS:-5}"
 
 echo "machine: $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
 for clip in "$@"; do
