@@ -267,19 +267,23 @@ impl Ocr {
         }
     }
 
-    /// The most probable reading of `steps` with exactly `len` characters of
-    /// `alphabet` (upper case; lower case and `also`'s shapes read as their
-    /// character), or `None` when the line is too short for it.
+    /// The dictionary classes that read as each of `alphabet`'s characters
+    /// (upper case; lower case and `also`'s shapes read as their character),
+    /// for [`Ocr::line_of_length`].
+    pub fn symbols(&self, alphabet: &str, also: &[(char, &str)]) -> Vec<(char, Vec<usize>)> {
+        ctc::symbol_classes(alphabet, &self.chars, also)
+    }
+
+    /// The most probable reading of `steps` with exactly `len` of `symbols`
+    /// ([`Ocr::symbols`]), or `None` when the line is too short for it.
     pub fn line_of_length(
         &self,
         region: &TextBox,
         steps: &Steps,
-        alphabet: &str,
-        also: &[(char, &str)],
+        symbols: &[(char, Vec<usize>)],
         len: usize,
     ) -> Option<TextLine> {
-        let symbols = ctc::symbol_classes(alphabet, &self.chars, also);
-        ctc::fixed_length(steps, &symbols, len).map(|(text, confidence)| TextLine {
+        ctc::fixed_length(steps, symbols, len).map(|(text, confidence)| TextLine {
             region: region.clone(),
             text,
             confidence,

@@ -400,6 +400,7 @@ pub struct Rereadings {
 pub fn rereadings(ocr: &Ocr, boxes: &[TextBox], steps: &[Steps]) -> Rereadings {
     let shapes: Vec<String> = FILLER_SHAPES.iter().map(|c| c.to_string()).collect();
     let also: Vec<(char, &str)> = shapes.iter().map(|s| ('<', s.as_str())).collect();
+    let symbols = ocr.symbols(mrz::ALPHABET, &also);
     let greedy = boxes
         .iter()
         .zip(steps)
@@ -411,7 +412,7 @@ pub fn rereadings(ocr: &Ocr, boxes: &[TextBox], steps: &[Steps]) -> Rereadings {
             boxes
                 .iter()
                 .zip(steps)
-                .filter_map(|(b, s)| ocr.line_of_length(b, s, mrz::ALPHABET, &also, len))
+                .filter_map(|(b, s)| ocr.line_of_length(b, s, &symbols, len))
                 .collect::<Vec<_>>()
         })
         .filter(|lines| !lines.is_empty())
