@@ -1,7 +1,8 @@
 //! `--record PATH`: the session's frames saved as Y4M, so an attempt can be
 //! analysed later. Written to a temporary name beside PATH and renamed when
 //! the session ends, so a crash or full disk never leaves half a file under
-//! the name the person asked for. Nothing is recorded without `--record`.
+//! the name the person asked for (a device or pipe, `/dev/null`, is written
+//! to in place: `output::is_special`). Nothing is recorded without `--record`.
 
 use super::capture::FrameSink;
 use crate::frame::Frame;
@@ -23,8 +24,16 @@ impl Recorder {
     /// Creates the temporary file now, so an unwritable folder is reported
     /// before the session starts.
     pub fn create(path: &Path, fps: f64) -> Result<Recorder> {
-        let tmp = crate::output::part_path(path)?;
-        let file = File::create(&tmp)
+        let tmp = if crate::output::is_special(path) {
+            path.to_path_buf()
+        } else {
+            crate::output::part_path(path)?
+        };
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(tmp != path)
+            .open(&tmp)
             .with_context(|| format!("cannot write the recording {}", path.display()))?;
         Ok(Recorder {
             path: path.to_path_buf(),
@@ -46,21 +55,28 @@ impl Recorder {
     /// Flushes, and renames the file to its final name. Returns the path,
     /// or `None` when no frame was recorded (the empty file is removed).
     pub fn finish(mut self) -> Result<Option<PathBuf>> {
+        let in_place = self.tmp == self.path;
         let Some(w) = self.writer.take() else {
-            let _ = std::fs::remove_file(&self.tmp);
+            if !in_place {
+                let _ = std::fs::remove_file(&self.tmp);
+            }
             return Ok(None);
         };
         let done = (|| -> Result<()> {
             let buf = w.finish()?;
             let file = buf.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-            std::fs::rename(&self.tmp, &self.path)?;
+            if !in_place {
+                file.sync_all()?;
+                std::fs::rename(&self.tmp, &self.path)?;
+            }
             Ok(())
         })();
         match done {
             Ok(()) => Ok(Some(self.path.clone())),
             Err(e) => {
-                let _ = std::fs::remove_file(&self.tmp);
+                if !in_place {
+                    let _ = std::fs::remove_file(&self.tmp);
+                }
                 Err(e.context(format!("cannot save the recording {}", self.path.display())))
             }
         }
@@ -96,8 +112,9 @@ impl FrameSink for Recorder {
 
 impl Drop for Recorder {
     fn drop(&mut self) {
-        // Not finished (an error path): leave no temporary file behind.
-        if self.writer.is_some() || self.file.is_some() {
+        // Not finished (an error path): leave no temporary file behind (a
+        // device written in place is not one).
+        if (self.writer.is_some() || self.file.is_some()) && self.tmp != self.path {
             let _ = std::fs::remove_file(&self.tmp);
         }
     }
