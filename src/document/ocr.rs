@@ -289,12 +289,6 @@ impl Ocr {
             confidence,
         })
     }
-
-    /// The text of one upright line picture.
-    pub fn read_crop(&mut self, crop: &RgbImage) -> Result<(String, f32)> {
-        let steps = self.rec.steps(crop)?;
-        Ok(ctc::greedy(&steps, &self.chars))
-    }
 }
 
 impl Recogniser {

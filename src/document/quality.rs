@@ -57,7 +57,8 @@ pub const HALO_FAR_RINGS: u32 = 3;
 /// off smoothly from a reflection's clipped core; printed white (a panel, a
 /// photo's background) ends at the print beside it. Built glare spots'
 /// edges measured 233-252, the white areas taken for glare on built photos
-/// of clean documents 127-228 but one (246) (docs/documents.md).
+/// of clean documents 127-228 but one (246); on the tuning half alone
+/// 235-248 against 185 and 228 (docs/documents.md).
 pub const GLARE_EDGE_MIN: f64 = 230.0;
 /// The width of that edge (pixels, chessboard distance from the blob).
 pub const GLARE_EDGE_PX: u32 = 2;
