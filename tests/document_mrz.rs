@@ -109,3 +109,41 @@ fn monacos_zone_is_read_whole_through_the_binary() {
     assert_eq!(v["mrz"]["valid"], true);
     assert_eq!(v["mrz"]["issuing_state"], "MCO");
 }
+
+/// A rendered TD3 zone whose last two characters are misplaced (`...<6<`
+/// for `...<<6`: its personal-number and composite check digits fail as
+/// printed). Decoded at 36 characters, dropping fillers and two letters,
+/// its lines had passed as a "valid" TD2 zone named `JOHN DAVD`; a line is
+/// now decoded only at lengths it may have lost characters from
+/// (`zone::rereadings`), so the zone is read as printed and said invalid.
+#[test]
+fn a_zone_is_not_made_valid_by_reading_it_shorter() {
+    let Some(dir) = common::eval_dir(
+        "documents",
+        "a_zone_is_not_made_valid_by_reading_it_shorter",
+    ) else {
+        return;
+    };
+    if !common::ocr_models_present() {
+        return;
+    }
+    let pic =
+        dir.join("images/yushulx_mrz/examples__official__kyc-api__test_images__id_card_smith.png");
+    let out = common::bin()
+        .args(["--lang", "en", "document"])
+        .arg(&pic)
+        .args(["--json", "-", "--show-number", "--today", "2026-12-02"])
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let m = &v["mrz"];
+    assert_eq!(m["format"], "TD3", "{m}");
+    assert_eq!(m["valid"], false, "{m}");
+    assert_eq!(m["surname"], "SMITH", "{m}");
+    assert_eq!(m["given_names"], "JOHN DAVID", "{m}");
+    let codes: Vec<&str> = v["issues"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|i| i["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(codes.contains(&"mrz_invalid"), "{codes:?}");
+}

@@ -110,7 +110,8 @@ pub fn judge_image(
             let first = lines.clone();
             let again = zone::rereadings(ocr, &boxes, &steps);
             let candidates = std::iter::once((again.greedy, false))
-                .chain(again.fixed.into_iter().map(|f| (f, true)));
+                .chain(again.fixed.into_iter().map(|f| (f, true)))
+                .chain(again.laid_out.into_iter().map(|f| (f, true)));
             for (reading, must_be_valid) in candidates {
                 let merged = zone::with_reread(&first, &reading);
                 let second = check::assess(&merged, located.clone(), today, name);

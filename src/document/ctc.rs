@@ -68,6 +68,26 @@ pub fn fixed_length(
     symbols: &[(char, Vec<usize>)],
     len: usize,
 ) -> Option<(String, f32)> {
+    fixed_pattern(steps, symbols, len, |_, _| true).map(|r| (r.text, r.confidence))
+}
+
+/// A reading of a fixed length ([`fixed_pattern`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fixed {
+    pub text: String,
+    /// As for [`greedy`].
+    pub confidence: f32,
+}
+
+/// As [`fixed_length`], with the symbol at each position limited to those
+/// `allowed(position, symbol)` (a format's field layout: digits where a
+/// date is printed, letters where a name is).
+pub fn fixed_pattern(
+    steps: &Steps,
+    symbols: &[(char, Vec<usize>)],
+    len: usize,
+    allowed: impl Fn(usize, char) -> bool,
+) -> Option<Fixed> {
     let rows: Vec<&[f32]> = steps.steps().collect();
     let t_max = rows.len();
     let s_n = symbols.len();
@@ -96,6 +116,11 @@ pub fn fixed_length(
                 .collect()
         })
         .collect();
+    // ok[k * s_n + j]: symbol j may be the (k + 1)-th.
+    let ok: Vec<bool> = (0..len)
+        .flat_map(|k| symbols.iter().map(move |(c, _)| (k, *c)))
+        .map(|(k, c)| allowed(k, c))
+        .collect();
     // State index: (k symbols read, class s), s = 0 blank, 1 + j symbol j.
     let width = s_n + 1;
     let at = |k: usize, s: usize| k * width + s;
@@ -106,7 +131,9 @@ pub fn fixed_length(
     // Step 0: blank with none read, or the first symbol.
     score[at(0, 0)] = blank[0];
     for j in 0..s_n {
-        score[at(1, 1 + j)] = sym[0][j];
+        if ok[j] {
+            score[at(1, 1 + j)] = sym[0][j];
+        }
     }
     back.push(vec![u32::MAX; score.len()]);
     for t in 1..t_max {
@@ -143,7 +170,13 @@ pub fn fixed_length(
             for (j, &here) in sym[t].iter().enumerate() {
                 let s = 1 + j;
                 let stay = score[at(k, s)];
-                let (start, start_s) = if a1 != s { (b1, a1) } else { (b2, a2) };
+                let (start, start_s) = if !ok[(k - 1) * s_n + j] {
+                    (neg, usize::MAX)
+                } else if a1 != s {
+                    (b1, a1)
+                } else {
+                    (b2, a2)
+                };
                 let (v, arg) = if stay >= start {
                     (stay, at(k, s))
                 } else {
@@ -190,7 +223,10 @@ pub fn fixed_length(
         }
         prev_k = k;
     }
-    (text.chars().count() == len).then(|| (text, sum / len as f32))
+    (text.chars().count() == len).then(|| Fixed {
+        text,
+        confidence: sum / len as f32,
+    })
 }
 
 /// For each of `alphabet`'s characters, the dictionary classes that read as
@@ -287,6 +323,28 @@ mod tests {
         ]);
         assert_eq!(greedy(&s, &chars()).0, "AA");
         assert_eq!(fixed_length(&s, &symbols(), 3).expect("read").0, "ABA");
+    }
+
+    #[test]
+    fn a_pattern_takes_the_best_allowed_character_at_each_position() {
+        // "AB<" as the steps read it best; position 0 may only be 'B', and
+        // position 2 only a letter: the next best allowed classes win there.
+        let s = steps(&[
+            [0.1, 0.6, 0.3, 0.0],
+            [0.9, 0.05, 0.05, 0.0],
+            [0.1, 0.0, 0.8, 0.1],
+            [0.1, 0.1, 0.2, 0.6],
+        ]);
+        assert_eq!(fixed_length(&s, &symbols(), 3).expect("read").0, "AB<");
+        let only_b_first = |pos: usize, c: char| pos != 0 || c == 'B';
+        let r = fixed_pattern(&s, &symbols(), 3, only_b_first).expect("read");
+        assert_eq!(r.text, "BB<");
+        let letters_last = |pos: usize, c: char| pos != 2 || c != '<';
+        let r = fixed_pattern(&s, &symbols(), 3, letters_last).expect("read");
+        // (Not "ABB": two equal symbols need a blank step between them.)
+        assert_eq!(r.text, "ABA");
+        // Nothing allowed somewhere: no reading.
+        assert_eq!(fixed_pattern(&s, &symbols(), 3, |pos, _| pos != 1), None);
     }
 
     #[test]

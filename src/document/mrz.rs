@@ -362,6 +362,60 @@ fn digit_ranges(format: MrzFormat) -> &'static [(usize, usize, usize)] {
     }
 }
 
+/// Every layout, for decoding a line to each in turn (`zone::rereadings`).
+pub const FORMATS: [MrzFormat; 7] = [
+    MrzFormat::Td1,
+    MrzFormat::DrivingLicence,
+    MrzFormat::Td2,
+    MrzFormat::MrvB,
+    MrzFormat::FrenchId,
+    MrzFormat::Td3,
+    MrzFormat::MrvA,
+];
+
+/// Ranges (line, start, end) of names: letters and fillers only (ICAO
+/// 9303-3 4.6; the French card's surname and given names likewise).
+fn name_ranges(format: MrzFormat) -> &'static [(usize, usize, usize)] {
+    match format {
+        MrzFormat::Td1 => &[(2, 0, 30)],
+        MrzFormat::Td2 | MrzFormat::MrvB => &[(0, 5, 36)],
+        MrzFormat::Td3 | MrzFormat::MrvA => &[(0, 5, 44)],
+        MrzFormat::FrenchId => &[(0, 5, 30), (1, 13, 27)],
+        MrzFormat::DrivingLicence => &[],
+    }
+}
+
+/// Where a format prints the holder's sex (line, column).
+fn sex_position(format: MrzFormat) -> Option<(usize, usize)> {
+    match format {
+        MrzFormat::Td1 => Some((1, 7)),
+        MrzFormat::FrenchId => Some((1, 34)),
+        MrzFormat::DrivingLicence => None,
+        _ => Some((1, 20)),
+    }
+}
+
+/// Whether `c` may stand at column `col` of line `line` of a `format`
+/// zone, by the format's field layout: a digit (or the filler of an
+/// unknown date) in dates and check digits, a letter or filler in names,
+/// document codes and states, `M`, `F`, `X` or `<` for sex, any character
+/// of [`ALPHABET`] elsewhere (document numbers, optional data).
+pub fn allows(format: MrzFormat, line: usize, col: usize, c: char) -> bool {
+    let within = |r: &[(usize, usize, usize)]| {
+        r.iter()
+            .any(|&(l, s, e)| l == line && (s..e).contains(&col))
+    };
+    if sex_position(format) == Some((line, col)) {
+        matches!(c, 'M' | 'F' | 'X' | '<')
+    } else if within(digit_ranges(format)) {
+        c.is_ascii_digit() || c == '<'
+    } else if within(letter_fields(format)) || within(name_ranges(format)) {
+        c.is_ascii_uppercase() || c == '<'
+    } else {
+        ALPHABET.contains(c)
+    }
+}
+
 /// The digit a letter is most often a misread of.
 fn digit_for(c: char) -> Option<char> {
     Some(match c {
@@ -1230,5 +1284,64 @@ mod tests {
         let m = parse(&lines, today()).expect("parses");
         assert!(m.name_truncated);
         assert_eq!(m.surname, "VANDERSTEENHOVEN");
+    }
+
+    #[test]
+    fn every_character_of_real_zones_fits_its_layout() {
+        let zones: [(MrzFormat, &[&str]); 6] = [
+            (MrzFormat::Td3, &UTO_TD3),
+            (MrzFormat::Td2, &UTO_TD2),
+            (MrzFormat::Td1, &UTO_TD1),
+            (
+                MrzFormat::MrvA,
+                &[
+                    "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                    "L8988901C4XXX4009078F96121096ZE184226B<<<<<<",
+                ],
+            ),
+            (
+                MrzFormat::FrenchId,
+                &[
+                    "IDFRADOUEL<<<<<<<<<<<<<<<<<<<<932013",
+                    "0506932020438CHRISTIANE<<NI2906209F3",
+                ],
+            ),
+            (
+                MrzFormat::DrivingLicence,
+                &["D1NLD15094962111659VW87ZN22NW2"],
+            ),
+        ];
+        for (format, lines) in zones {
+            assert_eq!(detect_format(lines), Some(format));
+            for (l, line) in lines.iter().enumerate() {
+                for (col, c) in line.chars().enumerate() {
+                    assert!(
+                        allows(format, l, col, c),
+                        "{format:?} line {l} col {col} {c}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_layout_keeps_letters_out_of_dates_and_digits_out_of_names() {
+        use MrzFormat::Td3;
+        // Birth date, its check digit, expiry (TD3 line 2).
+        for col in [13, 18, 19, 21, 27] {
+            assert!(
+                allows(Td3, 1, col, '0') && !allows(Td3, 1, col, 'O'),
+                "{col}"
+            );
+        }
+        // Sex.
+        assert!(allows(Td3, 1, 20, 'F') && !allows(Td3, 1, 20, 'E'));
+        // Names and the issuing state: no digits.
+        assert!(allows(Td3, 0, 7, 'I') && !allows(Td3, 0, 7, '1'));
+        assert!(!allows(Td3, 0, 3, '0'));
+        // The document number takes either.
+        assert!(allows(Td3, 1, 3, 'O') && allows(Td3, 1, 3, '0'));
+        // Nothing outside the alphabet.
+        assert!(!allows(Td3, 1, 3, 'a'));
     }
 }

@@ -289,6 +289,23 @@ impl Ocr {
             confidence,
         })
     }
+
+    /// As [`Ocr::line_of_length`] with the character at each position
+    /// limited to those `allowed(position, char)`.
+    pub fn line_of_pattern(
+        &self,
+        region: &TextBox,
+        steps: &Steps,
+        symbols: &[(char, Vec<usize>)],
+        len: usize,
+        allowed: impl Fn(usize, char) -> bool,
+    ) -> Option<TextLine> {
+        ctc::fixed_pattern(steps, symbols, len, allowed).map(|r| TextLine {
+            region: region.clone(),
+            text: r.text,
+            confidence: r.confidence,
+        })
+    }
 }
 
 impl Recogniser {

@@ -388,6 +388,11 @@ pub struct Rereadings {
     /// At each zone length in turn, every line exactly that many characters
     /// of [`mrz::ALPHABET`] ([`super::ctc::fixed_length`]).
     pub fixed: Vec<Vec<TextLine>>,
+    /// For each format and each run of consecutive lines as many as its
+    /// zone has, those lines at its length with each character limited to
+    /// what its position holds ([`mrz::allows`]): digits in dates, letters
+    /// in names and codes.
+    pub laid_out: Vec<Vec<TextLine>>,
 }
 
 /// The re-read lines (`boxes`, whose recogniser output is `steps`) as the
@@ -401,23 +406,64 @@ pub fn rereadings(ocr: &Ocr, boxes: &[TextBox], steps: &[Steps]) -> Rereadings {
     let shapes: Vec<String> = FILLER_SHAPES.iter().map(|c| c.to_string()).collect();
     let also: Vec<(char, &str)> = shapes.iter().map(|s| ('<', s.as_str())).collect();
     let symbols = ocr.symbols(mrz::ALPHABET, &also);
-    let greedy = boxes
+    let greedy: Vec<TextLine> = boxes
         .iter()
         .zip(steps)
         .map(|(b, s)| ocr.greedy_line(b, s))
         .collect();
+    let near = |i: usize, len: usize| {
+        greedy
+            .get(i)
+            .is_some_and(|g| may_force(g.text.chars().count(), len))
+    };
     let fixed = MRZ_LENGTHS
         .iter()
         .map(|&len| {
             boxes
                 .iter()
                 .zip(steps)
-                .filter_map(|(b, s)| ocr.line_of_length(b, s, &symbols, len))
+                .enumerate()
+                .filter(|(i, _)| near(*i, len))
+                .filter_map(|(_, (b, s))| ocr.line_of_length(b, s, &symbols, len))
                 .collect::<Vec<_>>()
         })
         .filter(|lines| !lines.is_empty())
         .collect();
-    Rereadings { greedy, fixed }
+    let mut laid_out = Vec::new();
+    for format in mrz::FORMATS {
+        let (n, len) = format.shape();
+        for first in 0..(boxes.len() + 1).saturating_sub(n) {
+            let lines: Option<Vec<TextLine>> = (0..n)
+                .map(|l| {
+                    if !near(first + l, len) {
+                        return None;
+                    }
+                    let (b, s) = (&boxes[first + l], &steps.get(first + l)?);
+                    ocr.line_of_pattern(b, s, &symbols, len, |col, c| {
+                        mrz::allows(format, l, col, c)
+                    })
+                })
+                .collect();
+            if let Some(lines) = lines {
+                laid_out.push(lines);
+            }
+        }
+    }
+    Rereadings {
+        greedy,
+        fixed,
+        laid_out,
+    }
+}
+
+/// Whether a line read `n` characters long may be decoded at `len`: at
+/// most [`LENGTH_SLACK`] characters fewer. Greedy decoding drops characters
+/// (a filler run merged, a faint letter), it does not add them; forced
+/// shorter, a 44-character line lost fillers and letters until a TD2
+/// zone's check digits passed (a TD3 specimen read "valid" as
+/// `P<UTOERKSSN<<ANNA<MARA...`).
+fn may_force(n: usize, len: usize) -> bool {
+    n <= len + LENGTH_SLACK
 }
 
 /// `lines` with every line whose centre lies in one of the re-read lines'
@@ -440,6 +486,13 @@ pub fn with_reread(lines: &[TextLine], reread: &[TextLine]) -> Vec<TextLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_is_forced_longer_but_not_much_shorter() {
+        assert!(may_force(44, 44) && !may_force(44, 36) && !may_force(44, 30));
+        assert!(may_force(38, 44) && may_force(38, 36) && !may_force(38, 30));
+        assert!(may_force(20, 30) && may_force(33, 30) && !may_force(34, 30));
+    }
     use crate::document::ocr::TextBox;
 
     fn line(y: f32, x: f32, text: &str) -> TextLine {

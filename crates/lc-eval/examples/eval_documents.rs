@@ -168,6 +168,8 @@ fn main() -> Result<()> {
     let max_docs: usize = flag("--max-docs").map_or(Ok(usize::MAX), |v| v.parse())?;
     // Where to write the built pictures (for looking at them); none by default.
     let dump = flag("--dump").map(PathBuf::from);
+    // Only this built scene (`blurry`, ...), and no real picture judged.
+    let only_scene = flag("--only-scene");
     if let Some(d) = &dump {
         std::fs::create_dir_all(d).with_context(|| d.display().to_string())?;
     }
@@ -197,30 +199,32 @@ fn main() -> Result<()> {
         let half = half_of(i);
         let whole = yes_no(col(r, "whole_document_visible"));
         let mrz_truth = col(r, "mrz_text").to_string();
-        // The picture as it is.
-        let j = judge_image(&mut ocr, &img, &path, today, None)?;
-        let mut truth = BTreeMap::new();
-        truth.insert("document_cut_off", whole.map(|w| !w));
-        truth.insert("glare", yes_no(col(r, "glare")));
-        truth.insert("blurry", yes_no(col(r, "blurry")));
-        // Judged by eye: none of the specimens is dark, tiny or tilted.
-        truth.insert("too_dark", Some(false));
-        truth.insert("too_small", None);
-        truth.insert("tilted", None);
-        truth.insert("no_document", Some(false));
-        let mrz = (!mrz_truth.is_empty()).then(|| (mrz_truth.clone(), mrz_read(&j)));
-        eprintln!("real {set}/{file}: {:?}", codes(&j));
-        rows.push(Row {
-            half,
-            kind: "real",
-            name: format!("{set}/{file}"),
-            truth,
-            said: codes(&j),
-            corner_err: None,
-            true_fill: None,
-            mrz,
-            j,
-        });
+        if only_scene.is_none() {
+            // The picture as it is.
+            let j = judge_image(&mut ocr, &img, &path, today, None)?;
+            let mut truth = BTreeMap::new();
+            truth.insert("document_cut_off", whole.map(|w| !w));
+            truth.insert("glare", yes_no(col(r, "glare")));
+            truth.insert("blurry", yes_no(col(r, "blurry")));
+            // Judged by eye: none of the specimens is dark, tiny or tilted.
+            truth.insert("too_dark", Some(false));
+            truth.insert("too_small", None);
+            truth.insert("tilted", None);
+            truth.insert("no_document", Some(false));
+            let mrz = (!mrz_truth.is_empty()).then(|| (mrz_truth.clone(), mrz_read(&j)));
+            eprintln!("real {set}/{file}: {:?}", codes(&j));
+            rows.push(Row {
+                half,
+                kind: "real",
+                name: format!("{set}/{file}"),
+                truth,
+                said: codes(&j),
+                corner_err: None,
+                true_fill: None,
+                mrz,
+                j,
+            });
+        }
         // Built photos: only from whole documents, clean of glare and blur.
         if whole != Some(true)
             || yes_no(col(r, "glare")) == Some(true)
@@ -231,6 +235,9 @@ fn main() -> Result<()> {
         }
         built[half] += 1;
         for (sname, scene) in scenes(i, img.width(), img.height()) {
+            if only_scene.as_ref().is_some_and(|o| o != sname) {
+                continue;
+            }
             let bg = &backgrounds[i % backgrounds.len()];
             let c = compose(&img, bg, &scene);
             let name = format!("{set}/{file}#{sname}");

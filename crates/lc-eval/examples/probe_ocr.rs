@@ -36,6 +36,7 @@ fn main() -> Result<()> {
         let again = zone::rereadings(&ocr, &boxes, &steps);
         for (k, again) in std::iter::once(&again.greedy)
             .chain(&again.fixed)
+            .chain(&again.laid_out)
             .enumerate()
         {
             for l in again {
