@@ -354,6 +354,7 @@ impl Perception {
     fn process_face(&mut self, frame: &Frame, obs: &mut impl StageObserver) -> Result<Observation> {
         let mut out = Observation::default();
         let mut roi = self.track.filter(|r| fits(r, frame));
+        let mut faint_only = false;
         let every = if self.unconfirmed {
             RECHECK_S
         } else {
@@ -364,7 +365,7 @@ impl Perception {
             .is_none_or(|t| !(0.0..every).contains(&(frame.time_s - t)));
         if roi.is_none() || recount {
             out.detector_ran = true;
-            let dets = self.detector.detect(frame, obs)?;
+            let (dets, faint) = self.detector.detect_or_faint(frame, obs)?;
             self.detected_at = Some(frame.time_s);
             // The face in front: the tracked one, else the biggest found.
             let main = match roi {
@@ -382,6 +383,12 @@ impl Perception {
                 roi = main.map(|i| dets[i].mesh_roi()).filter(|r| r.is_valid());
             }
             let mut faces = usize::from(roi.is_some() || main.is_some());
+            if roi.is_none() {
+                // Nothing found: a faint detection, kept below only as a
+                // masked face (`detector::MASKED_MIN_SCORE`).
+                roi = faint.map(|d| d.mesh_roi()).filter(|r| r.is_valid());
+                faint_only = roi.is_some();
+            }
             self.unconfirmed = false;
             for (i, d) in dets.iter().enumerate() {
                 if Some(i) == main {
@@ -426,11 +433,15 @@ impl Perception {
         };
         obs.finished(Stage::Cover);
         let masked_face = cover.is_some_and(|c| c.is_face() && c.mask());
-        if !finite || (m.presence < MIN_PRESENCE && !masked_face) {
+        if !finite || ((m.presence < MIN_PRESENCE || faint_only) && !masked_face) {
             self.track = None;
             self.iris_memo = None;
             self.cover_memo = None;
             return Ok(out);
+        }
+        if faint_only {
+            self.faces_detected = 1;
+            out.faces_detected = 1;
         }
         self.track = mesh::roi_from_landmarks(&m.landmarks);
         let mesh_open = eyelids::mesh_openness(&m.landmarks);

@@ -238,6 +238,9 @@ impl Set {
     fn score(&mut self, photo: &str, raised: &[HintCode], face: bool, truth: &Truth) {
         self.photos += 1;
         self.faces += face as u32;
+        if !face {
+            self.misses.push(format!("no face: {photo}"));
+        }
         for code in CODES {
             let p = raised.contains(&code);
             let Some(&t) = truth.get(&code) else {
